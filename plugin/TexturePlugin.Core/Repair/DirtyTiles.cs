@@ -1,0 +1,218 @@
+namespace TexturePlugin.Core.Repair;
+
+/// <summary>
+/// Which parts of a texture must go through the repair network: the damaged pixels grouped into
+/// connected clusters (8-connected, wrapping around the texture's edges), each cluster's bounding box
+/// grown by a context margin and rounded up to the model's size multiple, and boxes merged until no two
+/// touch. Every damaged pixel then lies in exactly one tile, at least <c>margin</c> pixels from its edge
+/// (or the tile spans the whole texture on that axis and wraps exactly).
+/// </summary>
+public static class DirtyTiles
+{
+    /// <summary>Cell size of the clustering grid: damage closer than this joins one cluster.</summary>
+    public const int DefaultCell = 8;
+
+    /// <summary>Tiles for every damaged pixel of <paramref name="mask"/>.</summary>
+    public static List<TileRect> Compute(DamageMask mask, int margin, int multiple, int cell = DefaultCell)
+        => Compute(mask, new TileRect(0, 0, mask.Width, mask.Height), margin, multiple, cell);
+
+    /// <summary>
+    /// Tiles for the damaged pixels of <paramref name="mask"/> that lie inside <paramref name="region"/>
+    /// (a wrapped rectangle): what live painting repairs after a brush stroke.
+    /// </summary>
+    public static List<TileRect> Compute(DamageMask mask, TileRect region, int margin, int multiple, int cell = DefaultCell)
+    {
+        if (margin < 0)
+            throw new ArgumentOutOfRangeException(nameof(margin), margin, "The margin cannot be negative.");
+        if (multiple < 1 || cell < 1)
+            throw new ArgumentOutOfRangeException(nameof(multiple), $"Size multiple {multiple} and cell {cell} must be positive.");
+        int w = mask.Width, h = mask.Height;
+        int cw = (w + cell - 1) / cell, ch = (h + cell - 1) / cell;
+
+        // Tight damage bounds inside each cell; minX > maxX means a clean cell.
+        var minX = new int[cw * ch];
+        var minY = new int[cw * ch];
+        var maxX = new int[cw * ch];
+        var maxY = new int[cw * ch];
+        minX.AsSpan().Fill(int.MaxValue);
+        minY.AsSpan().Fill(int.MaxValue);
+        maxX.AsSpan().Fill(int.MinValue);
+        maxY.AsSpan().Fill(int.MinValue);
+        bool any = false;
+        int rw = Math.Min(region.Width, w), rh = Math.Min(region.Height, h);
+        for (int j = 0; j < rh; j++)
+        {
+            int y = Mod(region.Y + j, h);
+            int rowOffset = y * w, cellRow = (y / cell) * cw, ly = y % cell;
+            for (int i = 0; i < rw; i++)
+            {
+                int x = Mod(region.X + i, w);
+                if (mask.Bits[rowOffset + x] == 0)
+                    continue;
+                any = true;
+                int c = cellRow + x / cell, lx = x % cell;
+                if (lx < minX[c]) minX[c] = lx;
+                if (lx > maxX[c]) maxX[c] = lx;
+                if (ly < minY[c]) minY[c] = ly;
+                if (ly > maxY[c]) maxY[c] = ly;
+            }
+        }
+        var tiles = new List<TileRect>();
+        if (!any)
+            return tiles;
+
+        // Clusters by breadth-first search over dirty cells, tracking unwrapped cell coordinates so a
+        // cluster that crosses an edge gets one contiguous box (and one that circles the texture spans it).
+        var unwrappedX = new int[cw * ch];
+        var unwrappedY = new int[cw * ch];
+        var visited = new bool[cw * ch];
+        var queue = new int[cw * ch];
+        for (int seed = 0; seed < cw * ch; seed++)
+        {
+            if (visited[seed] || minX[seed] > maxX[seed])
+                continue;
+            int head = 0, tail = 0;
+            queue[tail++] = seed;
+            visited[seed] = true;
+            unwrappedX[seed] = seed % cw;
+            unwrappedY[seed] = seed / cw;
+            bool circlesX = false, circlesY = false;
+            long x0 = long.MaxValue, y0 = long.MaxValue, x1 = long.MinValue, y1 = long.MinValue;
+            while (head < tail)
+            {
+                int c = queue[head++];
+                int ux = unwrappedX[c], uy = unwrappedY[c];
+                // Pixel coordinates of the unwrapped cell: whole periods of the texture plus the cell's place.
+                long px = FloorDiv(ux, cw) * w + (long)Mod(ux, cw) * cell;
+                long py = FloorDiv(uy, ch) * h + (long)Mod(uy, ch) * cell;
+                x0 = Math.Min(x0, px + minX[c]);
+                x1 = Math.Max(x1, px + maxX[c] + 1);
+                y0 = Math.Min(y0, py + minY[c]);
+                y1 = Math.Max(y1, py + maxY[c] + 1);
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++)
+                    {
+                        int nx = ux + dx, ny = uy + dy;
+                        int n = Mod(ny, ch) * cw + Mod(nx, cw);
+                        if (minX[n] > maxX[n])
+                            continue;
+                        if (visited[n])
+                        {
+                            if (unwrappedX[n] != nx) circlesX = true;
+                            if (unwrappedY[n] != ny) circlesY = true;
+                            continue;
+                        }
+                        visited[n] = true;
+                        unwrappedX[n] = nx;
+                        unwrappedY[n] = ny;
+                        queue[tail++] = n;
+                    }
+            }
+            var (tx, tw) = Normalize(circlesX, x0 - margin, x1 - x0 + 2L * margin, multiple, w);
+            var (ty, th) = Normalize(circlesY, y0 - margin, y1 - y0 + 2L * margin, multiple, h);
+            tiles.Add(new TileRect(tx, ty, tw, th));
+        }
+        MergeTouching(tiles, multiple, w, h);
+        return tiles;
+    }
+
+    private static (int Start, int Length) Normalize(bool circles, long start, long length, int multiple, int period)
+    {
+        int full = RoundUp(period, multiple);
+        if (circles || length >= period)
+            return (0, full);
+        long rounded = RoundUp(length, multiple);
+        start -= (rounded - length) / 2;
+        if (rounded >= period)
+            return (0, full);
+        return ((int)Mod(start, period), (int)rounded);
+    }
+
+    private static void MergeTouching(List<TileRect> tiles, int multiple, int w, int h)
+    {
+        bool merged = true;
+        while (merged)
+        {
+            merged = false;
+            for (int i = 0; i < tiles.Count && !merged; i++)
+                for (int j = i + 1; j < tiles.Count && !merged; j++)
+                {
+                    if (!Touch(tiles[i].X, tiles[i].Width, tiles[j].X, tiles[j].Width, w, out long ux, out long uw)
+                        || !Touch(tiles[i].Y, tiles[i].Height, tiles[j].Y, tiles[j].Height, h, out long uy, out long uh))
+                        continue;
+                    var (x, width) = Normalize(false, ux, uw, multiple, w);
+                    var (y, height) = Normalize(false, uy, uh, multiple, h);
+                    tiles[i] = new TileRect(x, y, width, height);
+                    tiles.RemoveAt(j);
+                    merged = true;
+                }
+        }
+        tiles.Sort((a, b) => a.Y != b.Y ? a.Y.CompareTo(b.Y) : a.X.CompareTo(b.X));
+    }
+
+    /// <summary>Whether two wrapped intervals overlap or touch, and their union (possibly the full period).</summary>
+    private static bool Touch(long a0, long aw, long b0, long bw, int period, out long u0, out long uw)
+    {
+        if (aw >= period || bw >= period)
+        {
+            u0 = 0; uw = Math.Max(Math.Max(aw, bw), period);
+            return true;
+        }
+        for (long shift = -period; shift <= period; shift += period)
+        {
+            long s0 = b0 + shift;
+            if (s0 <= a0 + aw && a0 <= s0 + bw)
+            {
+                u0 = Math.Min(a0, s0);
+                uw = Math.Max(a0 + aw, s0 + bw) - u0;
+                return true;
+            }
+        }
+        u0 = uw = 0;
+        return false;
+    }
+
+    /// <summary>Copies a wrapped rectangle of an RGBA8 texture into a tightly packed RGBA8 buffer.</summary>
+    public static void Extract(ReadOnlySpan<byte> rgba, int width, int height, TileRect tile, Span<byte> destination)
+    {
+        for (int j = 0; j < tile.Height; j++)
+        {
+            int y = Mod(tile.Y + j, height);
+            Span<byte> dst = destination.Slice(j * tile.Width * 4, tile.Width * 4);
+            ReadOnlySpan<byte> src = rgba.Slice(y * width * 4, width * 4);
+            int i = 0;
+            while (i < tile.Width)
+            {
+                int x = Mod(tile.X + i, width);
+                int run = Math.Min(tile.Width - i, width - x);
+                src.Slice(x * 4, run * 4).CopyTo(dst.Slice(i * 4, run * 4));
+                i += run;
+            }
+        }
+    }
+
+    /// <summary>Copies a wrapped rectangle of a one-byte-per-pixel mask.</summary>
+    public static void ExtractMask(ReadOnlySpan<byte> mask, int width, int height, TileRect tile, Span<byte> destination)
+    {
+        for (int j = 0; j < tile.Height; j++)
+        {
+            int y = Mod(tile.Y + j, height);
+            Span<byte> dst = destination.Slice(j * tile.Width, tile.Width);
+            ReadOnlySpan<byte> src = mask.Slice(y * width, width);
+            int i = 0;
+            while (i < tile.Width)
+            {
+                int x = Mod(tile.X + i, width);
+                int run = Math.Min(tile.Width - i, width - x);
+                src.Slice(x, run).CopyTo(dst.Slice(i, run));
+                i += run;
+            }
+        }
+    }
+
+    internal static int Mod(int a, int m) => ((a % m) + m) % m;
+    private static long Mod(long a, long m) => ((a % m) + m) % m;
+    private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+    private static int RoundUp(int a, int m) => (a + m - 1) / m * m;
+    private static long RoundUp(long a, long m) => (a + m - 1) / m * m;
+}
