@@ -287,9 +287,10 @@ public sealed class CoarseGuide
         byte mr = 128, mg = 128, mb = 128;
         if (count > 0)
         {
-            mr = (byte)((r + count / 2) / count);
-            mg = (byte)((g + count / 2) / count);
-            mb = (byte)((b + count / 2) / count);
+            // Half to even, as training/texlib/guide.py (torch.round) does.
+            mr = (byte)Math.Round((double)r / count, MidpointRounding.ToEven);
+            mg = (byte)Math.Round((double)g / count, MidpointRounding.ToEven);
+            mb = (byte)Math.Round((double)b / count, MidpointRounding.ToEven);
         }
         for (int i = 0; i < pixels; i++)
         {
