@@ -1,0 +1,122 @@
+"""The two networks. Fully convolutional, circular padding everywhere (so outputs tile and repair
+works across the wrap-around), most work at low resolution, thin layers at full resolution."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def circular_pad(x, p):
+    """Wrap-around padding by slicing and concatenating: torch 1.13's ONNX export of
+    padding_mode='circular' gives wrong results in ONNX Runtime (measured: errors > 1), this form
+    exports to Slice + Concat and matches. Needs p <= height and width of x."""
+    if p == 0:
+        return x
+    x = torch.cat([x[:, :, -p:], x, x[:, :, :p]], dim=2)
+    return torch.cat([x[:, :, :, -p:], x, x[:, :, :, :p]], dim=3)
+
+
+class CircConv(nn.Conv2d):
+    def __init__(self, cin, cout, k=3, stride=1, dilation=1):
+        super().__init__(cin, cout, k, stride=stride, padding=0, dilation=dilation)
+        self.pad = dilation * (k // 2)
+
+    def forward(self, x):
+        return super().forward(circular_pad(x, self.pad))
+
+
+def conv(cin, cout, k=3, stride=1, dilation=1):
+    return CircConv(cin, cout, k, stride=stride, dilation=dilation)
+
+
+class Up(nn.Module):
+    """Nearest x2 then a circular 3x3 conv: no checkerboard, and wrap-around stays consistent."""
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv = conv(cin, cout)
+
+    def forward(self, x):
+        return F.leaky_relu(self.conv(F.interpolate(x, scale_factor=2.0, mode='nearest')), 0.2)
+
+
+class SynthNet(nn.Module):
+    """noise (N, C, H/8, W/8) standard normal -> image (N, 3, H, W) in [-1, 1].
+    Three stages at 1/8, 1/4 and 1/2 resolution joined by pixel shuffles; the full-resolution pixels
+    come from a last pixel shuffle, so no convolution runs at full resolution."""
+    cell = 8
+
+    def __init__(self, noise_channels=8, widths=(64, 32, 16), reps=(2, 2, 1)):
+        super().__init__()
+        self.noise_channels = noise_channels
+        w0, w1, w2 = widths
+        def stage(cin, w, n):
+            layers = []
+            for i in range(n):
+                layers += [conv(cin if i == 0 else w, w), nn.LeakyReLU(0.2)]
+            return nn.Sequential(*layers)
+        self.s0 = stage(noise_channels, w0, reps[0])
+        self.s1 = stage(w0 // 4, w1, reps[1])
+        self.s2 = stage(w1 // 4, w2, reps[2])
+        self.out = conv(w2, 12)
+        self.ps = nn.PixelShuffle(2)
+
+    def forward(self, noise):
+        x = self.s0(noise)
+        x = self.s1(self.ps(x))
+        x = self.s2(self.ps(x))
+        return torch.tanh(self.ps(self.out(x)))
+
+
+class RepairNet(nn.Module):
+    """image (damaged zeroed), mask (1 = damaged), guide -> image, all (N, *, H, W), H, W multiples of 8.
+    A small U-Net over 1/2, 1/4, 1/8 resolution with dilated convolutions at 1/8; it predicts a
+    correction to the guide, at full resolution through a pixel shuffle fed with the full-resolution
+    inputs (space-to-depth), so no convolution runs at full resolution. The caller composites."""
+    size_multiple = 8
+
+    def __init__(self, widths=(16, 32, 64), dilations=(1, 2, 4, 2), dec=12):
+        super().__init__()
+        w1, w2, w3 = widths
+        self.e1 = conv(7, w1, stride=2)            # 1/2
+        self.e2 = conv(w1, w2, stride=2)           # 1/4
+        self.e3 = conv(w2, w3, stride=2)           # 1/8
+        self.mid = nn.ModuleList([conv(w3, w3, dilation=d) for d in dilations])
+        self.red = nn.Conv2d(w3, w2, 1)
+        self.d3 = conv(w2 + w2, w2)                # 1/4
+        self.d2 = conv(w2 + w1, dec)               # 1/2
+        self.out = nn.Conv2d(dec + 28, 12, 1)      # 1/2, then pixel shuffle to full resolution
+        self.s2d = nn.PixelUnshuffle(2)
+        self.ps = nn.PixelShuffle(2)
+
+    def forward(self, image, mask, guide):
+        x0 = torch.cat([image, mask, guide], dim=1)
+        a = F.leaky_relu(self.e1(x0), 0.2)
+        b = F.leaky_relu(self.e2(a), 0.2)
+        c = F.leaky_relu(self.e3(b), 0.2)
+        for m in self.mid:
+            c = c + F.leaky_relu(m(c), 0.2)
+        x = F.interpolate(self.red(c), scale_factor=2.0, mode='nearest')
+        x = F.leaky_relu(self.d3(torch.cat([x, b], 1)), 0.2)
+        x = F.interpolate(x, scale_factor=2.0, mode='nearest')
+        x = F.leaky_relu(self.d2(torch.cat([x, a], 1)), 0.2)
+        x = self.ps(self.out(torch.cat([x, self.s2d(x0)], 1)))
+        return torch.clamp(guide + x, -1.0, 1.0)
+
+
+def count_params(m):
+    return sum(p.numel() for p in m.parameters())
+
+
+def gflops(model, inputs):
+    """Multiply-adds x 2 of every Conv2d for the given inputs, in GFLOP."""
+    total = [0]
+
+    def hook(mod, inp, out):
+        k = mod.weight.shape[1] * mod.weight.shape[2] * mod.weight.shape[3]
+        total[0] += 2 * out.numel() * k
+
+    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
+    with torch.no_grad():
+        model(*inputs)
+    for h in hs:
+        h.remove()
+    return total[0] / 1e9

@@ -1,0 +1,93 @@
+"""ONNX export, metadata, and running exported models through training/ortrun (C# ONNX Runtime;
+Python here has no onnxruntime)."""
+import os, subprocess, tempfile, json, shutil
+import numpy as np
+import torch, onnx
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+ORTRUN_PROJ = os.path.join(ROOT, 'training', 'ortrun', 'OrtRun.csproj')
+ORTRUN_ART = os.environ.get('TEXPLUG_ORTRUN_ARTIFACTS', '/tmp/art-ortrun')
+
+
+class ExportError(Exception):
+    pass
+
+
+def ortrun_dll():
+    dll = os.path.join(ORTRUN_ART, 'bin', 'OrtRun', 'release', 'ortrun.dll')
+    if not os.path.exists(dll):
+        r = subprocess.run(['dotnet', 'build', ORTRUN_PROJ, '-c', 'Release', '--artifacts-path', ORTRUN_ART, '-v', 'q'],
+                           capture_output=True, text=True)
+        if r.returncode != 0 or not os.path.exists(dll):
+            raise ExportError(f'building {ORTRUN_PROJ} failed:\n{r.stdout[-2000:]}{r.stderr[-2000:]}')
+    return dll
+
+
+def ort_run(model_path, inputs, threads=2):
+    """inputs: dict name -> float32 numpy array. Returns dict name -> numpy array."""
+    with tempfile.TemporaryDirectory() as d:
+        args = ['dotnet', ortrun_dll(), 'run', model_path, '--threads', str(threads)]
+        for name, a in inputs.items():
+            p = os.path.join(d, name + '.bin')
+            np.ascontiguousarray(a, dtype='<f4').tofile(p)
+            args += ['--in', f'{name}={p}:' + 'x'.join(map(str, a.shape))]
+        m = onnx.load(model_path)
+        outs = [o.name for o in m.graph.output]
+        for o in outs:
+            args += ['--out', f'{o}={os.path.join(d, o + ".out")}']
+        r = subprocess.run(args, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise ExportError(f'{model_path}: ortrun failed: {r.stderr.strip()}')
+        res = {}
+        for line in r.stdout.splitlines():
+            if line.startswith('output '):
+                _, name, shape = line.split()
+                res[name] = np.fromfile(os.path.join(d, name + '.out'), dtype='<f4').reshape([int(s) for s in shape.split('x')])
+        return res
+
+
+def ort_time(model_path, shapes, runs=30, warmup=5, threads=2):
+    """shapes: dict name -> shape tuple. Returns the median milliseconds."""
+    args = ['dotnet', ortrun_dll(), 'time', model_path, '--threads', str(threads), '--runs', str(runs), '--warmup', str(warmup)]
+    for name, s in shapes.items():
+        args += ['--shape', f'{name}=' + 'x'.join(map(str, s))]
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise ExportError(f'{model_path}: ortrun time failed: {r.stderr.strip()}')
+    parts = r.stdout.split()
+    return float(parts[parts.index('median_ms') + 1])
+
+
+def export(model, args, input_names, output_name, path, metadata):
+    """torch.onnx.export with dynamic height and width, then metadata_props; atomic."""
+    d = os.path.dirname(os.path.abspath(path))
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix='.onnx', dir=d); os.close(fd)
+    try:
+        dyn = {n: {2: 'h_' + n, 3: 'w_' + n} for n in input_names}
+        dyn[output_name] = {2: 'height', 3: 'width'}
+        model.eval()
+        with torch.no_grad():
+            torch.onnx.export(model, args, tmp, input_names=input_names, output_names=[output_name],
+                              dynamic_axes=dyn, opset_version=13, do_constant_folding=True)
+        m = onnx.load(tmp)
+        del m.metadata_props[:]
+        for k, v in metadata.items():
+            p = m.metadata_props.add(); p.key = k; p.value = str(v)
+        onnx.checker.check_model(m)
+        onnx.save(m, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_json(path, obj):
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(suffix='.json', dir=d)
+    with os.fdopen(fd, 'w') as f:
+        json.dump(obj, f, indent=2)
+        f.write('\n')
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)

@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Trains the generic repair network (RepairNet) on supertuxkart-data textures with random damage.
+
+usage: train_repair.py --minutes M [--resume] [--ckpt /work/ckpt/repair.pt] [--threads 1] [--seed 0]
+Loss: masked L1 + ResNet18 perceptual + (after a warm-up) adversarial against a patch discriminator
+(the seed's SRGAN-style repair loss). Inputs: damaged image (zeroed), mask, coarse copy guide.
+Checkpoints every --ckpt-minutes (atomic), resumable; progress lines 'progress F message' on stdout.
+Export with export_repair.py."""
+import argparse, os, sys, time, json
+import numpy as np, torch, torch.nn.functional as F
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from texlib import nets, losses, corpus, damage
+from texlib.guide import coarse_copy_guide
+from texlib.images import to_tensor
+
+CROP = 128
+
+
+def sample(rng, images):
+    name, im, _ = images[int(rng.integers(len(images)))]
+    h, w = im.shape[:2]
+    scale = rng.uniform(0.5, 1.0) if min(h, w) >= 2 * CROP else 1.0
+    if scale < 1.0:
+        import cv2
+        im = cv2.resize(im, (max(CROP, int(w * scale)), max(CROP, int(h * scale))), interpolation=cv2.INTER_AREA)
+        h, w = im.shape[:2]
+    y, x = int(rng.integers(0, h - CROP + 1)), int(rng.integers(0, w - CROP + 1))
+    c = im[y:y + CROP, x:x + CROP]
+    k = int(rng.integers(4)); c = np.rot90(c, k)
+    if rng.random() < 0.5:
+        c = c[:, ::-1]
+    c = np.ascontiguousarray(c)
+    m = damage.random_mask(rng, CROP, CROP)
+    g = coarse_copy_guide(c, m)
+    return c, m, g
+
+
+def batch(rng, images, n):
+    cs, ms, gs = zip(*[sample(rng, images) for _ in range(n)])
+    gt = torch.cat([to_tensor(c) for c in cs])
+    mask = torch.from_numpy(np.stack(ms)).float()[:, None]
+    guide = torch.cat([to_tensor(g) for g in gs])
+    return gt, mask, guide
+
+
+def save_ckpt(path, state):
+    tmp = path + '.tmp'
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--minutes', type=float, required=True)
+    ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--ckpt', default='/work/ckpt/repair.pt')
+    ap.add_argument('--ckpt-minutes', type=float, default=3.0)
+    ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--batch', type=int, default=8)
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--steps', type=int, default=0, help='stop after this many steps (0 = time only)')
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    images = corpus.repair_corpus()
+    print(f'corpus: {len(images)} supertuxkart-data textures', flush=True)
+    G, D = nets.RepairNet(), losses.PatchDiscriminator()
+    og = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    step, seconds = 0, 0.0
+    if a.resume and os.path.exists(a.ckpt):
+        st = torch.load(a.ckpt)
+        G.load_state_dict(st['G']); D.load_state_dict(st['D'])
+        og.load_state_dict(st['og']); od.load_state_dict(st['od'])
+        step, seconds = st['step'], st['seconds']
+        print(f'resumed {a.ckpt} at step {step}, {seconds / 60:.1f} min trained', flush=True)
+    rng = np.random.default_rng(a.seed * 1000003 + step)
+    os.makedirs(os.path.dirname(a.ckpt), exist_ok=True)
+    budget = seconds + a.minutes * 60
+    t0 = time.time(); start_seconds = seconds; last_ck = time.time()
+    avg = {}
+    while True:
+        seconds = start_seconds + time.time() - t0
+        if seconds >= budget or (a.steps and step >= a.steps):
+            break
+        gt, mask, guide = batch(rng, images, a.batch)
+        dmg = gt * (1 - mask)
+        out = G(dmg, mask, guide)
+        comp = mask * out + (1 - mask) * gt
+        l1 = ((out - gt).abs() * mask).sum() / mask.sum().clamp(min=1) / 3
+        perc = losses.perceptual(comp, gt)
+        adv_on = step >= 500
+        loss = l1 + 5.0 * perc
+        if adv_on:
+            loss = loss + 0.01 * F.softplus(-D(comp)).mean()
+        og.zero_grad(set_to_none=True); loss.backward(); og.step()
+        if adv_on or step >= 400:
+            dl = F.softplus(-D(gt)).mean() + F.softplus(D(comp.detach())).mean()
+            od.zero_grad(set_to_none=True); dl.backward(); od.step()
+            avg['d'] = 0.98 * avg.get('d', float(dl)) + 0.02 * float(dl)
+        for k, v in (('l1', l1), ('perc', perc)):
+            avg[k] = 0.98 * avg.get(k, float(v)) + 0.02 * float(v)
+        step += 1
+        if step % 50 == 0:
+            print(f'progress {min(1.0, (seconds - start_seconds) / max(1e-9, budget - start_seconds)):.4f} step {step} '
+                  f'{seconds / 60:.1f} min ' + ' '.join(f'{k} {v:.4f}' for k, v in avg.items()), flush=True)
+        if time.time() - last_ck > a.ckpt_minutes * 60:
+            save_ckpt(a.ckpt, {'G': G.state_dict(), 'D': D.state_dict(), 'og': og.state_dict(), 'od': od.state_dict(),
+                               'step': step, 'seconds': seconds, 'seed': a.seed, 'avg': avg})
+            last_ck = time.time()
+    save_ckpt(a.ckpt, {'G': G.state_dict(), 'D': D.state_dict(), 'og': og.state_dict(), 'od': od.state_dict(),
+                       'step': step, 'seconds': seconds, 'seed': a.seed, 'avg': avg})
+    print(f'done step {step} {seconds / 60:.1f} min -> {a.ckpt}', flush=True)
+
+
+if __name__ == '__main__':
+    main()
