@@ -1,0 +1,176 @@
+using Microsoft.ML.OnnxRuntime;
+using TexturePlugin.Core.Diagnostics;
+
+namespace TexturePlugin.Core.Inference;
+
+/// <summary>
+/// An ONNX model opened with ONNX Runtime on the best execution provider allowed by the <see cref="SessionConfig"/>,
+/// with the reason for every fallback. Make fixed-shape runners with <see cref="CreateRunner"/>.
+/// </summary>
+/// <remarks>
+/// DirectML sessions have the memory pattern off and sequential execution (DirectML requires both), and only one
+/// <c>Run</c> at a time across all runners of the session.
+/// </remarks>
+public sealed class ModelSession : IDisposable
+{
+    private InferenceSession? _session;
+
+    private ModelSession(string path, InferenceSession session, ExecutionProviderKind provider, string reason, SessionConfig config,
+        OnnxModelFile file)
+    {
+        FilePath = path;
+        _session = session;
+        Provider = provider;
+        ProviderReason = reason;
+        Config = config;
+        File = file;
+        Inputs = session.InputMetadata.Select(kv => Describe(kv.Key, kv.Value)).ToArray();
+        Outputs = session.OutputMetadata.Select(kv => Describe(kv.Key, kv.Value)).ToArray();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, string> kv in session.ModelMetadata.CustomMetadataMap)
+            metadata[kv.Key] = kv.Value;
+        Metadata = metadata;
+    }
+
+    /// <summary>The model file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The provider the session runs on.</summary>
+    public ExecutionProviderKind Provider { get; }
+
+    /// <summary>Why this provider: what was requested and why others were skipped or failed.</summary>
+    public string ProviderReason { get; }
+
+    public SessionConfig Config { get; }
+
+    /// <summary>What the file's own structure says (metadata_props, external data).</summary>
+    public OnnxModelFile File { get; }
+
+    public IReadOnlyList<TensorInfo> Inputs { get; }
+    public IReadOnlyList<TensorInfo> Outputs { get; }
+
+    /// <summary>The model's metadata_props as ONNX Runtime reports them.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Held around <c>Run</c> by every runner when the provider needs one run at a time (DirectML).</summary>
+    internal object? RunGate { get; private set; }
+
+    internal InferenceSession Session => _session ?? throw new ObjectDisposedException(nameof(ModelSession), $"The session for {FilePath} was disposed.");
+
+    /// <summary>
+    /// Opens <paramref name="path"/>: checks the file (exists, ONNX, not truncated, external data inside the allowed
+    /// folder), then tries the providers of the plan in order.
+    /// </summary>
+    /// <exception cref="ModelException">The file is unusable or ONNX Runtime rejects it.</exception>
+    /// <exception cref="ExecutionProviderException">A forced provider is missing or fails.</exception>
+    public static ModelSession Open(string path, SessionConfig? config = null)
+    {
+        if (path is null) throw new ArgumentNullException(nameof(path));
+        config = (config ?? new SessionConfig()).Clone();
+        if (config.IntraOpThreads < 0)
+            throw new ArgumentOutOfRangeException(nameof(config), config.IntraOpThreads, "IntraOpThreads must be 0 (automatic) or positive.");
+        ITextureLog log = config.Log ?? TextureLog.Console;
+        OnnxModelFile file = OnnxModelFile.Read(path, config.ExternalDataRoot);
+        ProviderPlan plan = ExecutionProviders.Plan(config.Provider);
+
+        var reasons = new List<string>(plan.Skipped);
+        foreach (ExecutionProviderKind candidate in plan.Candidates)
+        {
+            bool last = candidate == plan.Candidates[plan.Candidates.Count - 1];
+            SessionOptions? options = null;
+            try
+            {
+                options = CreateOptions(candidate, config);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or NotSupportedException)
+            {
+                options?.Dispose();
+                string why = $"{candidate.Name()} failed to initialise: {e.Message.Trim()}";
+                if (config.Provider != ExecutionProviderKind.Auto)
+                    throw new ExecutionProviderException($"Execution provider {candidate.Name()} was requested for {path}, but {why}", e);
+                reasons.Add(why);
+                continue;
+            }
+            try
+            {
+                var session = new InferenceSession(path, options);
+                string reason = $"requested {config.Provider.Name()}, using {candidate.Name()}"
+                                + (reasons.Count > 0 ? $" ({string.Join("; ", reasons)})" : "");
+                var result = new ModelSession(path, session, candidate, reason, config, file);
+                if (candidate == ExecutionProviderKind.Dml)
+                    result.RunGate = new object();
+                log.Write(reasons.Count > 0 && config.Provider == ExecutionProviderKind.Auto && candidate == ExecutionProviderKind.Cpu
+                        ? TextureLogLevel.Info : TextureLogLevel.Debug,
+                    $"{Path.GetFileName(path)}: execution provider {candidate.Name()}: {reason}");
+                return result;
+            }
+            catch (OnnxRuntimeException e)
+            {
+                if (candidate == ExecutionProviderKind.Cpu)
+                    throw new ModelException(path, $"ONNX Runtime cannot load the model: {e.Message.Trim()}", e);
+                if (config.Provider != ExecutionProviderKind.Auto || last)
+                    throw new ExecutionProviderException($"Execution provider {candidate.Name()} was requested for {path}, but the session failed: {e.Message.Trim()}", e);
+                reasons.Add($"{candidate.Name()} failed: {e.Message.Trim()}");
+            }
+            finally
+            {
+                options.Dispose();
+            }
+        }
+        throw new ExecutionProviderException($"No execution provider could open {path}: {string.Join("; ", reasons)}");
+    }
+
+    /// <summary>
+    /// A runner for fixed input shapes (every model input must be given) with pre-allocated input and output tensors,
+    /// warmed up once unless <paramref name="warmUp"/> is false.
+    /// </summary>
+    public FixedShapeRunner CreateRunner(IReadOnlyDictionary<string, int[]> inputShapes, bool warmUp = true) =>
+        new(this, inputShapes, warmUp);
+
+    public void Dispose() => Interlocked.Exchange(ref _session, null)?.Dispose();
+
+    private static SessionOptions CreateOptions(ExecutionProviderKind provider, SessionConfig config)
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        try
+        {
+            if (config.IntraOpThreads > 0)
+                options.IntraOpNumThreads = config.IntraOpThreads;
+            switch (provider)
+            {
+                case ExecutionProviderKind.Dml:
+                    // DirectML does not support memory patterns or parallel execution.
+                    options.EnableMemoryPattern = false;
+                    options.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
+                    options.AppendExecutionProvider_DML(config.DeviceId);
+                    break;
+                case ExecutionProviderKind.Cuda:
+                    options.AppendExecutionProvider_CUDA(config.DeviceId);
+                    break;
+                case ExecutionProviderKind.Cpu:
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(provider), provider, "A concrete provider is needed here.");
+            }
+            return options;
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
+        }
+    }
+
+    private static TensorInfo Describe(string name, NodeMetadata meta)
+    {
+        int[] dims = meta.IsTensor ? meta.Dimensions.ToArray() : Array.Empty<int>();
+        string[] symbolic = meta.IsTensor && meta.SymbolicDimensions is not null ? meta.SymbolicDimensions.ToArray() : new string[dims.Length];
+        for (int i = 0; i < symbolic.Length; i++)
+            symbolic[i] ??= "";
+        return new TensorInfo(name, dims, symbolic, meta.IsTensor ? meta.ElementType : typeof(object));
+    }
+}

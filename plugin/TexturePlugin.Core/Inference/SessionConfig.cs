@@ -1,0 +1,30 @@
+using TexturePlugin.Core.Diagnostics;
+
+namespace TexturePlugin.Core.Inference;
+
+/// <summary>How <see cref="ModelSession.Open"/> creates its ONNX Runtime session.</summary>
+public sealed class SessionConfig
+{
+    /// <summary>Execution provider; <see cref="ExecutionProviderKind.Auto"/> by default.</summary>
+    public ExecutionProviderKind Provider { get; set; } = ExecutionProviderKind.Auto;
+
+    /// <summary>Threads inside one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>GPU index for CUDA and DirectML.</summary>
+    public int DeviceId { get; set; }
+
+    /// <summary>Check every output for NaN and infinity after each run (a pass over the output; on by default).</summary>
+    public bool CheckOutputs { get; set; } = true;
+
+    /// <summary>
+    /// Folder external-data files must stay inside; by default the model's own folder (the catalog passes its root).
+    /// </summary>
+    public string? ExternalDataRoot { get; set; }
+
+    /// <summary>Where provider choices and fallback reasons go; <see cref="TextureLog.Console"/> when null.</summary>
+    public ITextureLog? Log { get; set; }
+
+    /// <summary>A copy.</summary>
+    public SessionConfig Clone() => (SessionConfig)MemberwiseClone();
+}
