@@ -13,14 +13,20 @@ public static class DirtyTiles
     public const int DefaultCell = 8;
 
     /// <summary>Tiles for every damaged pixel of <paramref name="mask"/>.</summary>
-    public static List<TileRect> Compute(DamageMask mask, int margin, int multiple, int cell = DefaultCell)
-        => Compute(mask, new TileRect(0, 0, mask.Width, mask.Height), margin, multiple, cell);
+    public static List<TileRect> Compute(DamageMask mask, int margin, int multiple, int minSize = 0, int cell = DefaultCell)
+        => Compute(mask, new TileRect(0, 0, mask.Width, mask.Height), margin, multiple, minSize, cell);
 
     /// <summary>
     /// Tiles for the damaged pixels of <paramref name="mask"/> that lie inside <paramref name="region"/>
     /// (a wrapped rectangle): what live painting repairs after a brush stroke.
     /// </summary>
-    public static List<TileRect> Compute(DamageMask mask, TileRect region, int margin, int multiple, int cell = DefaultCell)
+    /// <param name="mask">The damage.</param>
+    /// <param name="region">Only damage inside this wrapped rectangle counts.</param>
+    /// <param name="margin">Context pixels on every side of the damage.</param>
+    /// <param name="multiple">Tile sides are multiples of this (the model's size multiple).</param>
+    /// <param name="minSize">Smallest tile side (models need 64); capped at the texture's own size.</param>
+    /// <param name="cell">Clustering grid cell.</param>
+    public static List<TileRect> Compute(DamageMask mask, TileRect region, int margin, int multiple, int minSize = 0, int cell = DefaultCell)
     {
         if (margin < 0)
             throw new ArgumentOutOfRangeException(nameof(margin), margin, "The margin cannot be negative.");
@@ -108,27 +114,28 @@ public static class DirtyTiles
                         queue[tail++] = n;
                     }
             }
-            var (tx, tw) = Normalize(circlesX, x0 - margin, x1 - x0 + 2L * margin, multiple, w);
-            var (ty, th) = Normalize(circlesY, y0 - margin, y1 - y0 + 2L * margin, multiple, h);
+            var (tx, tw) = Normalize(circlesX, x0 - margin, x1 - x0 + 2L * margin, multiple, w, minSize);
+            var (ty, th) = Normalize(circlesY, y0 - margin, y1 - y0 + 2L * margin, multiple, h, minSize);
             tiles.Add(new TileRect(tx, ty, tw, th));
         }
-        MergeTouching(tiles, multiple, w, h);
+        MergeTouching(tiles, multiple, w, h, minSize);
         return tiles;
     }
 
-    private static (int Start, int Length) Normalize(bool circles, long start, long length, int multiple, int period)
+    private static (int Start, int Length) Normalize(bool circles, long start, long length, int multiple, int period, int minSize)
     {
-        int full = RoundUp(period, multiple);
+        // A tile that spans the texture wraps onto itself; below the model's minimum it repeats the texture.
+        int full = RoundUp(Math.Max(period, minSize), multiple);
         if (circles || length >= period)
             return (0, full);
-        long rounded = RoundUp(length, multiple);
+        long rounded = RoundUp(Math.Max(length, minSize), multiple);
         start -= (rounded - length) / 2;
         if (rounded >= period)
             return (0, full);
         return ((int)Mod(start, period), (int)rounded);
     }
 
-    private static void MergeTouching(List<TileRect> tiles, int multiple, int w, int h)
+    private static void MergeTouching(List<TileRect> tiles, int multiple, int w, int h, int minSize)
     {
         bool merged = true;
         while (merged)
@@ -140,8 +147,8 @@ public static class DirtyTiles
                     if (!Touch(tiles[i].X, tiles[i].Width, tiles[j].X, tiles[j].Width, w, out long ux, out long uw)
                         || !Touch(tiles[i].Y, tiles[i].Height, tiles[j].Y, tiles[j].Height, h, out long uy, out long uh))
                         continue;
-                    var (x, width) = Normalize(false, ux, uw, multiple, w);
-                    var (y, height) = Normalize(false, uy, uh, multiple, h);
+                    var (x, width) = Normalize(false, ux, uw, multiple, w, minSize);
+                    var (y, height) = Normalize(false, uy, uh, multiple, h, minSize);
                     tiles[i] = new TileRect(x, y, width, height);
                     tiles.RemoveAt(j);
                     merged = true;

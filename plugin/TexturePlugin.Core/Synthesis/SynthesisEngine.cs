@@ -1,0 +1,172 @@
+using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Inference;
+using TexturePlugin.Core.Models;
+using TexturePlugin.Core.Noise;
+using TexturePlugin.Core.Tensors;
+
+namespace TexturePlugin.Core.Synthesis;
+
+/// <summary>
+/// Texture synthesis with a synthesis model: seed and size in, texture out. Textures larger than
+/// <see cref="MaxTileSize"/> are generated in tiles whose noise windows and context margins wrap around the
+/// texture, so the result matches one pass and still tiles; the same seed gives the same bits. Time moves the
+/// noise through the <see cref="GaussianNoiseField"/>'s slices for animation. Not thread-safe: one call at a time.
+/// </summary>
+public sealed class SynthesisEngine : IDisposable
+{
+    private readonly ModelSession _session;
+    private readonly bool _ownsSession;
+    private readonly RunnerCache _runners;
+    private readonly string _noiseName;
+    private readonly string _outputName;
+    private GaussianNoiseField? _field;
+    private (int Width, int Height, int MaxTile) _planKey;
+    private List<SynthesisTile>? _plan;
+
+    /// <summary>
+    /// Wraps an open session of a synthesis model described by <paramref name="manifest"/>.
+    /// </summary>
+    /// <param name="ownsSession">Dispose the session with the engine.</param>
+    /// <exception cref="ModelException">The manifest is not a synthesis model or does not match the session.</exception>
+    public SynthesisEngine(ModelSession session, ModelManifest manifest, bool ownsSession = false)
+    {
+        _session = session ?? throw new ArgumentNullException(nameof(session));
+        Manifest = manifest ?? throw new ArgumentNullException(nameof(manifest));
+        _ownsSession = ownsSession;
+        if (manifest.Kind != ModelKind.Synthesis)
+            throw new ModelException(session.FilePath, $"model '{manifest.Name}' is a {manifest.Kind} model, not a synthesis model");
+        ModelInput noise = manifest.Inputs.FirstOrDefault(i => i.Role == "noise")
+            ?? throw new ModelException(session.FilePath, $"model '{manifest.Name}' has no input with role 'noise'");
+        _noiseName = noise.Name;
+        _outputName = manifest.Output.Name;
+        NoiseChannels = manifest.NoiseChannels;
+        Cell = manifest.NoiseCell;
+        if (NoiseChannels <= 0 || Cell <= 0)
+            throw new ModelException(session.FilePath, $"model '{manifest.Name}' has noise channels {NoiseChannels} and cell {Cell}; both must be positive");
+        Unit = Lcm(Cell, Math.Max(1, manifest.SizeMultiple));
+        Range = manifest.ValueRange;
+        Order = manifest.ChannelOrder;
+        _runners = new RunnerCache(session, (w, h) => new Dictionary<string, int[]>
+        {
+            [_noiseName] = new[] { 1, NoiseChannels, h / Cell, w / Cell },
+        });
+    }
+
+    /// <summary>Opens the model file of <paramref name="manifest"/> and makes an engine that owns the session.</summary>
+    public static SynthesisEngine Open(ModelManifest manifest, SessionConfig? config = null)
+    {
+        ModelSession session = ModelSession.Open(manifest.OnnxPath, config);
+        try
+        {
+            return new SynthesisEngine(session, manifest, ownsSession: true);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The model's manifest.</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>The session (its provider and why).</summary>
+    public ModelSession Session => _session;
+
+    /// <summary>Noise channels the model takes.</summary>
+    public int NoiseChannels { get; }
+
+    /// <summary>Pixels per noise lattice point.</summary>
+    public int Cell { get; }
+
+    /// <summary>Width and height must be multiples of this (noise cell and the model's size multiple).</summary>
+    public int Unit { get; }
+
+    /// <summary>Smallest width and height a model accepts (ARCHITECTURE.md: 64).</summary>
+    public const int MinimumSize = 64;
+
+    /// <summary>Value range of the output tensor.</summary>
+    public ValueRange Range { get; }
+
+    /// <summary>Output plane order.</summary>
+    public ChannelOrder Order { get; }
+
+    /// <summary>Largest tile side; bigger textures are generated in tiles (default 1024).</summary>
+    public int MaxTileSize { get; set; } = 1024;
+
+    /// <summary>Generates a new <paramref name="width"/> x <paramref name="height"/> texture.</summary>
+    /// <param name="time">Animation time in noise slices (0 = the still texture of this seed).</param>
+    /// <param name="progress">Receives the fraction done after each tile.</param>
+    public RgbaImage Generate(int width, int height, int seed, double time = 0, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        CheckSize(width, height);
+        var image = new RgbaImage(width, height);
+        GenerateInto(image, seed, time, progress, cancellationToken);
+        return image;
+    }
+
+    /// <summary>
+    /// Generates into an existing image (its size chooses the texture size). In steady state (same size, seed
+    /// and tile size) this allocates nothing.
+    /// </summary>
+    public void GenerateInto(RgbaImage target, int seed, double time = 0, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (target is null) throw new ArgumentNullException(nameof(target));
+        int width = target.Width, height = target.Height;
+        CheckSize(width, height);
+        int periodX = width / Cell, periodY = height / Cell;
+        if (_field is null || _field.Seed != seed || _field.PeriodX != periodX || _field.PeriodY != periodY)
+            _field = new GaussianNoiseField(seed, periodX, periodY);
+        if (_plan is null || _planKey != (width, height, MaxTileSize))
+        {
+            _plan = SynthesisTile.Plan(width, height, MaxTileSize, Manifest.ReceptiveField, Unit);
+            _planKey = (width, height, MaxTileSize);
+        }
+        for (int t = 0; t < _plan.Count; t++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            SynthesisTile tile = _plan[t];
+            FixedShapeRunner runner = _runners.Get(tile.WindowWidth, tile.WindowHeight);
+            _field.Fill(runner.Input(_noiseName), NoiseChannels, tile.WindowX / Cell, tile.WindowY / Cell,
+                tile.WindowWidth / Cell, tile.WindowHeight / Cell, time);
+            runner.Run(cancellationToken);
+            TensorConvert.FromTensorRegion(runner.Output(_outputName), tile.WindowWidth, tile.WindowHeight,
+                tile.MarginX, tile.MarginY, tile.CoreWidth, tile.CoreHeight, target, tile.CoreX, tile.CoreY, Range, Order);
+            progress?.Report((t + 1.0) / _plan.Count);
+        }
+    }
+
+    /// <summary>Variants: one texture per seed <paramref name="firstSeed"/> .. firstSeed + count - 1.</summary>
+    public IEnumerable<(int Seed, RgbaImage Image)> Variants(int width, int height, int firstSeed, int count,
+        CancellationToken cancellationToken = default)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "At least one variant is needed.");
+        CheckSize(width, height);
+        for (int i = 0; i < count; i++)
+            yield return (firstSeed + i, Generate(width, height, firstSeed + i, 0, null, cancellationToken));
+    }
+
+    /// <summary>Throws a <see cref="TexturePluginException"/> naming the numbers when the model cannot make this size.</summary>
+    public void CheckSize(int width, int height)
+    {
+        if (width < MinimumSize || height < MinimumSize || width % Unit != 0 || height % Unit != 0)
+            throw new TexturePluginException(
+                $"Model '{Manifest.Name}' makes sizes that are multiples of {Unit} and at least {MinimumSize}x{MinimumSize}, not {width}x{height}.");
+    }
+
+    public void Dispose()
+    {
+        _runners.Dispose();
+        if (_ownsSession)
+            _session.Dispose();
+    }
+
+    private static int Lcm(int a, int b)
+    {
+        int x = a, y = b;
+        while (y != 0) (x, y) = (y, x % y);
+        return a / x * b;
+    }
+}

@@ -1,0 +1,150 @@
+using NUnit.Framework;
+using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Inference;
+using TexturePlugin.Core.Models;
+using TexturePlugin.Core.Repair;
+
+namespace TexturePlugin.Core.Tests.Repair;
+
+public class RepairEngineTests
+{
+    private RepairEngine _guided = null!;
+    private RepairEngine _local = null!;
+
+    [OneTimeSetUp]
+    public void Open()
+    {
+        var config = new SessionConfig { Provider = ExecutionProviderKind.Cpu, IntraOpThreads = 1 };
+        _guided = RepairEngine.Open(ModelManifest.Load(EngineFixtures.Path2("engines", "fixture_repair.json")), config);
+        _local = RepairEngine.Open(ModelManifest.Load(EngineFixtures.Path2("engines", "fixture_local.json")), config);
+    }
+
+    [OneTimeTearDown]
+    public void Close()
+    {
+        _guided.Dispose();
+        _local.Dispose();
+    }
+
+    private static DamageMask Spots(int w, int h, int seed, int count, int size)
+    {
+        var mask = new DamageMask(w, h);
+        var rng = new Random(seed);
+        for (int i = 0; i < count; i++)
+            mask.FillRect(rng.Next(w), rng.Next(h), rng.Next(1, size), rng.Next(1, size));
+        return mask;
+    }
+
+    [Test]
+    public void IntactPixelsComeBackBitExact()
+    {
+        RgbaImage image = EngineFixtures.Pattern(160, 96, 2);
+        DamageMask mask = Spots(160, 96, 1, 12, 10);
+        mask.FillRect(150, 0, 10, 96);    // across the right edge too
+        RgbaImage repaired = _guided.Repair(image, mask);
+        int changed = 0;
+        for (int i = 0; i < 160 * 96; i++)
+        {
+            bool same = repaired.Pixels.AsSpan(i * 4, 4).SequenceEqual(image.Pixels.AsSpan(i * 4, 4));
+            if (mask.Bits[i] == 0)
+                Assert.That(same, Is.True, $"intact pixel ({i % 160}, {i / 160}) changed");
+            else if (!same)
+                changed++;
+        }
+        Assert.That(changed, Is.GreaterThan(mask.CountDamaged() / 2), "the damaged pixels were not repaired");
+    }
+
+    [Test]
+    public void DirtyTileRepairEqualsFullImageRepair()
+    {
+        // fixture_local sees only 2 pixels around each output pixel and no guide, so wherever a tile and the
+        // whole texture see the same mask around a pixel the results must agree (ONNX Runtime may round the last
+        // float bits differently for other tensor sizes: at most one 8-bit level).
+        RgbaImage image = EngineFixtures.Pattern(256, 192, 3);
+        DamageMask mask = Spots(256, 192, 4, 6, 8);
+        mask.FillRect(0, 100, 3, 5);
+        mask.FillRect(253, 100, 3, 5);   // one hole across the left/right seam
+        RgbaImage tiled = _local.Repair(image, mask, dirtyTilesOnly: true);
+        RgbaImage whole = _local.Repair(image, mask, dirtyTilesOnly: false);
+        int maxDiff = 0;
+        for (int i = 0; i < tiled.Pixels.Length; i++)
+            maxDiff = Math.Max(maxDiff, Math.Abs(tiled.Pixels[i] - whole.Pixels[i]));
+        Assert.That(maxDiff, Is.LessThanOrEqualTo(1));
+        Assert.That(tiled.Pixels, Is.Not.EqualTo(image.Pixels));
+    }
+
+    [Test]
+    public void RegionRepairTouchesOnlyTheStroke()
+    {
+        RgbaImage image = EngineFixtures.Pattern(256, 256, 5);
+        var mask = new DamageMask(256, 256);
+        mask.FillRect(20, 20, 6, 6);
+        mask.FillRect(200, 180, 5, 9);
+        RgbaImage live = image.Clone();
+        var tiles = _guided.RepairRegion(live, mask, new TileRect(195, 175, 20, 20));
+        Assert.That(tiles, Has.Count.EqualTo(1));
+        Assert.That(tiles[0].Area, Is.LessThan(256 * 256 / 4));
+        Assert.That(live.Pixel(22, 22).ToArray(), Is.EqualTo(image.Pixel(22, 22).ToArray()), "damage outside the stroke was touched");
+        RgbaImage full = _guided.Repair(image, mask);
+        for (int y = 180; y < 189; y++)
+            for (int x = 200; x < 205; x++)
+                Assert.That(live.Pixel(x, y).ToArray(), Is.EqualTo(full.Pixel(x, y).ToArray()), $"({x}, {y})");
+    }
+
+    [Test]
+    public void MakeTileableLowersTheSeamRatio()
+    {
+        // A texture that does not tile: a left-to-right ramp with grain.
+        var image = new RgbaImage(128, 128);
+        var rng = new Random(8);
+        for (int y = 0; y < 128; y++)
+            for (int x = 0; x < 128; x++)
+            {
+                Span<byte> p = image.Pixel(x, y);
+                int v = x + y / 2 + rng.Next(-12, 13) + 40;
+                p[0] = (byte)Math.Clamp(v, 0, 255);
+                p[1] = (byte)Math.Clamp(v / 2 + 50, 0, 255);
+                p[2] = (byte)Math.Clamp(200 - v / 2, 0, 255);
+                p[3] = 255;
+            }
+        double before = SeamMetrics.SeamRatio(image);
+        RgbaImage seamless = _guided.MakeTileable(image);
+        double after = SeamMetrics.SeamRatio(seamless);
+        TestContext.Out.WriteLine($"seam ratio {before:F2} -> {after:F2}");
+        Assert.That(after, Is.LessThan(before * 0.5), $"seam ratio {before:F2} -> {after:F2}");
+    }
+
+    [Test]
+    public void MaskOfAnotherSizeIsRejected()
+    {
+        RgbaImage image = EngineFixtures.Pattern(64, 64);
+        Assert.That(() => _guided.Repair(image, new DamageMask(32, 64)),
+            Throws.InstanceOf<TexturePluginException>().With.Message.Contains("32x64"));
+    }
+
+    [Test]
+    public void SmallTexturesRepeatUpToTheModelMinimum()
+    {
+        RgbaImage image = EngineFixtures.Pattern(40, 24, 6);
+        var mask = new DamageMask(40, 24);
+        mask.FillRect(10, 10, 4, 4);
+        RgbaImage repaired = _guided.Repair(image, mask);
+        Assert.That(repaired.Pixel(0, 0).ToArray(), Is.EqualTo(image.Pixel(0, 0).ToArray()));
+        Assert.That(repaired.Pixel(11, 11).ToArray(), Is.Not.EqualTo(new byte[] { 0, 0, 0, 0 }));
+    }
+
+    [Test]
+    public void MasksFromAlphaAndKeyColour()
+    {
+        RgbaImage image = EngineFixtures.Pattern(16, 8);
+        image.Pixel(3, 2)[3] = 0;
+        image.Pixel(5, 5)[0] = 255; image.Pixel(5, 5)[1] = 0; image.Pixel(5, 5)[2] = 255;
+        DamageMask alpha = MaskSources.FromAlpha(image);
+        Assert.That(alpha.CountDamaged(), Is.EqualTo(1));
+        Assert.That(alpha[3, 2], Is.True);
+        var key = MaskSources.ParseKey("#FF00FF");
+        DamageMask keyed = MaskSources.FromKey(image, key.R, key.G, key.B);
+        Assert.That(keyed[5, 5], Is.True);
+        Assert.That(() => MaskSources.ParseKey("FF00"), Throws.InstanceOf<TexturePluginException>());
+    }
+}

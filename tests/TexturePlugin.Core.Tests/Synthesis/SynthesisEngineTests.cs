@@ -1,0 +1,115 @@
+using NUnit.Framework;
+using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Inference;
+using TexturePlugin.Core.Models;
+using TexturePlugin.Core.Synthesis;
+using TexturePlugin.Core.Tests.Repair;
+
+namespace TexturePlugin.Core.Tests.Synthesis;
+
+public class SynthesisEngineTests
+{
+    private SynthesisEngine _engine = null!;
+
+    [OneTimeSetUp]
+    public void Open()
+    {
+        ModelManifest manifest = ModelManifest.Load(EngineFixtures.Path2("engines", "fixture_synth.json"));
+        _engine = SynthesisEngine.Open(manifest, new SessionConfig { Provider = ExecutionProviderKind.Cpu, IntraOpThreads = 1 });
+    }
+
+    [OneTimeTearDown]
+    public void Close() => _engine.Dispose();
+
+    [Test]
+    public void TiledGenerationEqualsOnePassWithinOneLevel()
+    {
+        // Tolerance: ONNX Runtime may pick other convolution kernels for other tensor sizes, so floats can differ
+        // in the last bits; after rounding to 8 bits at most one level, on at most 0.1 % of the values.
+        _engine.MaxTileSize = 1024;
+        RgbaImage onePass = _engine.Generate(192, 128, seed: 5);
+        _engine.MaxTileSize = 64;
+        RgbaImage tiled = _engine.Generate(192, 128, seed: 5);
+        _engine.MaxTileSize = 1024;
+        int maxDiff = 0, differing = 0;
+        for (int i = 0; i < onePass.Pixels.Length; i++)
+        {
+            int d = Math.Abs(onePass.Pixels[i] - tiled.Pixels[i]);
+            maxDiff = Math.Max(maxDiff, d);
+            differing += d > 0 ? 1 : 0;
+        }
+        Assert.That(maxDiff, Is.LessThanOrEqualTo(1), $"{differing} values differ");
+        Assert.That(differing, Is.LessThanOrEqualTo(onePass.Pixels.Length / 1000));
+    }
+
+    [Test]
+    public void TilePlanCoversTheTextureOnceWithCellAlignedMargins()
+    {
+        var tiles = SynthesisTile.Plan(4096, 2048, 1024, 64, 8);
+        Assert.That(tiles, Has.Count.EqualTo(8));
+        Assert.That(tiles.Sum(t => (long)t.CoreWidth * t.CoreHeight), Is.EqualTo(4096L * 2048));
+        Assert.That(tiles.All(t => t.MarginX == 64 && t.WindowWidth == 1024 + 128 && t.WindowX % 8 == 0), Is.True);
+        var single = SynthesisTile.Plan(512, 512, 1024, 64, 8);
+        Assert.That(single, Has.Count.EqualTo(1));
+        Assert.That(single[0].MarginX, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void SameSeedSameBitsOtherSeedOtherTexture()
+    {
+        RgbaImage a = _engine.Generate(64, 64, seed: 11);
+        RgbaImage b = _engine.Generate(64, 64, seed: 11);
+        RgbaImage c = _engine.Generate(64, 64, seed: 12);
+        Assert.That(b.Pixels, Is.EqualTo(a.Pixels));
+        Assert.That(c.Pixels, Is.Not.EqualTo(a.Pixels));
+    }
+
+    [Test]
+    public void VariantsUseConsecutiveSeeds()
+    {
+        var variants = _engine.Variants(64, 64, 1, 3).ToList();
+        Assert.That(variants.Select(v => v.Seed), Is.EqualTo(new[] { 1, 2, 3 }));
+        Assert.That(variants[1].Image.Pixels, Is.EqualTo(_engine.Generate(64, 64, 2).Pixels));
+    }
+
+    [Test]
+    public void AnimationMovesSmoothlyAndStartsAtTheStillTexture()
+    {
+        RgbaImage still = _engine.Generate(64, 64, seed: 3);
+        RgbaImage t0 = _engine.Generate(64, 64, seed: 3, time: 0);
+        RgbaImage small = _engine.Generate(64, 64, seed: 3, time: 0.02);
+        RgbaImage far = _engine.Generate(64, 64, seed: 3, time: 1.0);
+        Assert.That(t0.Pixels, Is.EqualTo(still.Pixels));
+        double stepSmall = MeanAbs(still, small), stepFar = MeanAbs(still, far);
+        Assert.That(stepSmall, Is.GreaterThan(0));
+        Assert.That(stepSmall, Is.LessThan(stepFar / 5), $"0.02 step {stepSmall:F2}, 1.0 step {stepFar:F2}");
+    }
+
+    [Test]
+    public void RejectsSizesTheModelCannotMake()
+    {
+        Assert.That(() => _engine.Generate(100, 64, 1), Throws.InstanceOf<TexturePluginException>().With.Message.Contains("100x64"));
+        Assert.That(() => _engine.Generate(32, 32, 1), Throws.InstanceOf<TexturePluginException>().With.Message.Contains("64"));
+    }
+
+    [Test]
+    public void SteadyStateGenerationAllocatesLittle()
+    {
+        var target = new RgbaImage(128, 128);
+        _engine.GenerateInto(target, 9);
+        _engine.GenerateInto(target, 9);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        _engine.GenerateInto(target, 9);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // ONNX Runtime's managed Run wrapper allocates a few small objects; no buffers of the image's size.
+        Assert.That(allocated, Is.LessThan(16 * 1024), $"{allocated} bytes");
+    }
+
+    internal static double MeanAbs(RgbaImage a, RgbaImage b)
+    {
+        long sum = 0;
+        for (int i = 0; i < a.Pixels.Length; i++)
+            sum += Math.Abs(a.Pixels[i] - b.Pixels[i]);
+        return (double)sum / a.Pixels.Length;
+    }
+}
