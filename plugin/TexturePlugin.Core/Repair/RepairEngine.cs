@@ -57,17 +57,28 @@ public sealed class RepairEngine : IDisposable
         });
     }
 
-    /// <summary>Opens the model file of <paramref name="manifest"/> and makes an engine that owns the session.</summary>
+    /// <summary>Makes an engine that owns a model opened (and checked against its manifest) by the catalog.</summary>
+    public RepairEngine(LoadedModel model)
+        : this((model ?? throw new ArgumentNullException(nameof(model))).Session, model.Manifest, ownsSession: true)
+    {
+    }
+
+    /// <summary>
+    /// Opens the model of <paramref name="manifest"/> (NAME.onnx beside NAME.json), checks it against the manifest
+    /// and makes an engine that owns the session.
+    /// </summary>
+    /// <exception cref="ModelException">The file is unusable or differs from its manifest.</exception>
     public static RepairEngine Open(ModelManifest manifest, SessionConfig? config = null)
     {
-        ModelSession session = ModelSession.Open(manifest.OnnxPath, config);
+        if (manifest is null) throw new ArgumentNullException(nameof(manifest));
+        LoadedModel model = ModelCatalog.LoadFile(manifest.FilePath, config);
         try
         {
-            return new RepairEngine(session, manifest, ownsSession: true);
+            return new RepairEngine(model);
         }
         catch
         {
-            session.Dispose();
+            model.Dispose();
             throw;
         }
     }
