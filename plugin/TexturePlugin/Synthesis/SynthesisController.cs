@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using TexturePlugin.Abstractions;
+using TexturePlugin.Core.Imaging;
+using TexturePlugin.Work;
+
+namespace TexturePlugin.Synthesis;
+
+/// <summary>
+/// Synthesis mode: the GL thread posts (material, seed, size, time) each frame that needs a new image;
+/// one worker renders the newest request and writes it straight into a mapped upload slot of the
+/// output texture. When every slot is in flight the frame is skipped (the next request replaces it).
+/// </summary>
+internal sealed class SynthesisController : IDisposable
+{
+    private readonly IPluginHost _host;
+    private readonly IReadOnlyList<IMaterialSource> _sources;
+    private readonly LatestRequest<Request> _requests = new();
+    private readonly Worker _worker;
+    private readonly TextureWriter<RgbaImage> _copyImage = static (pixels, _, image) => image.Pixels.AsSpan(0, pixels.Length).CopyTo(pixels);
+    private TextureHandle _output;
+    private int _outputSize;
+    private Request _last;
+    private bool _hasLast;
+    private long _frames;
+
+    public SynthesisController(IPluginHost host, IReadOnlyList<IMaterialSource> sources)
+    {
+        _host = host;
+        _sources = sources;
+        _worker = new Worker("texplug-synthesis", Run);
+        _worker.Start();
+    }
+
+    /// <summary>GL thread, each frame in synthesis mode.</summary>
+    public void Update(FrameTime time)
+    {
+        _worker.ThrowIfFailed();
+        var settings = _host.Settings;
+        int index = FindSource(settings.Get(PluginKeys.Material));
+        var source = _sources[index];
+        int size = (int)settings.GetNumber(PluginKeys.Size, 256);
+        size = Math.Max(source.MinimumSize, size / source.SizeUnit * source.SizeUnit);
+        size = Math.Min(size, 2048);
+        int seed = (int)settings.GetNumber(PluginKeys.Seed, 1);
+        bool animate = settings.GetNumber(PluginKeys.Animate, 0) != 0;
+
+        if (size != _outputSize)
+        {
+            if (_output.IsValid)
+                _host.Textures.Resize(_output, size, size);
+            else
+                _output = _host.Textures.Create(new TextureDescription(PluginKeys.SynthesisOutput, size, size));
+            Volatile.Write(ref _outputSize, size);
+            _hasLast = false;
+        }
+
+        var request = new Request(index, seed, size, animate ? time.TotalSeconds * 0.5 : 0.0, _output);
+        if (!_hasLast || !request.Equals(_last))
+        {
+            _requests.Post(request);
+            _last = request;
+            _hasLast = true;
+        }
+
+        _host.Stats.ReportText(PluginKeys.CurrentMaterial, source.Name);
+        _host.Stats.ReportText(PluginKeys.Provider, source.Provider);
+        _host.Stats.Report(PluginKeys.FramesProduced, Interlocked.Read(ref _frames));
+    }
+
+    /// <summary>True while the newest request has not been rendered yet (tests and benchmarks wait on it).</summary>
+    public bool Busy => _requests.IsPending || Volatile.Read(ref _rendering) != 0;
+
+    private int _rendering;
+
+    public void Dispose()
+    {
+        _requests.Close();
+        _worker.Join(TimeSpan.FromSeconds(30));
+        foreach (var source in _sources)
+            source.Dispose();
+    }
+
+    private int FindSource(string? name)
+    {
+        if (name is not null)
+            for (int i = 0; i < _sources.Count; i++)
+                if (string.Equals(_sources[i].Name, name, StringComparison.OrdinalIgnoreCase))
+                    return i;
+        return 0;
+    }
+
+    private void Run()
+    {
+        RgbaImage? image = null;
+        while (_requests.TryTake(out var request))
+        {
+            Volatile.Write(ref _rendering, 1);
+            try
+            {
+                if (image is null || image.Width != request.Size)
+                    image = new RgbaImage(request.Size, request.Size);
+                long start = Stopwatch.GetTimestamp();
+                _sources[request.Source].Render(image, request.Seed, request.Time);
+                _host.Stats.Report(PluginKeys.InferenceMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+
+                // Wait for a free slot unless a newer request makes this image pointless.
+                var whole = TextureRegion.Whole(request.Size, request.Size);
+                while (!_requests.IsPending)
+                {
+                    bool written;
+                    try
+                    {
+                        written = _host.Textures.TryUpdate(request.Output, whole, _copyImage, image);
+                    }
+                    catch (Exception) when (Volatile.Read(ref _outputSize) != request.Size)
+                    {
+                        break; // resized on the GL thread meanwhile: a newer request is coming
+                    }
+
+                    if (written)
+                    {
+                        Interlocked.Increment(ref _frames);
+                        break;
+                    }
+
+                    Thread.Sleep(1);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _rendering, 0);
+            }
+        }
+    }
+
+    private readonly record struct Request(int Source, int Seed, int Size, double Time, TextureHandle Output);
+}
