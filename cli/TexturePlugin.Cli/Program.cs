@@ -1,1 +1,1 @@
-return 0;
+return TexturePlugin.Cli.TexplugApp.Run(args);

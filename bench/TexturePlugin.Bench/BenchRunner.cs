@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using TexturePlugin.Core;
+using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Models;
+using TexturePlugin.Core.Repair;
+using TexturePlugin.Core.Synthesis;
+
+namespace TexturePlugin.Bench;
+
+/// <summary>
+/// The in-process benchmark: medians after warm-up, each with its target (issue 4), with the peers measured in the
+/// same run. Uses the catalog's first synthesis model (by name) and its first repair model.
+/// </summary>
+public static class BenchRunner
+{
+    /// <summary>Targets of issue 4.</summary>
+    public const double Synth512TargetMs = 15, Repair256TargetMs = 15, Repair2048TargetMs = 60;
+
+    /// <summary>
+    /// Per-call allocation allowed besides the output: the managed ONNX Runtime Run wrapper allocates a few small
+    /// objects per call; anything image-sized would exceed this.
+    /// </summary>
+    public const double AllocationSlackBytes = 16 * 1024;
+
+    public static BenchReport Run(BenchOptions options, Action<string>? log = null)
+    {
+        log ??= _ => { };
+        var report = new BenchReport();
+        int runs = options.Quick ? 5 : 15, warmup = options.Quick ? 1 : 3, bigRuns = options.Quick ? 1 : 3;
+
+        ModelCatalog? catalog = null;
+        try
+        {
+            catalog = ModelCatalog.Open(options.ModelsFolder);
+        }
+        catch (TexturePluginException e)
+        {
+            report.Notes.Add($"No model catalog: {e.Message}");
+        }
+        ModelManifest? synthManifest = FirstOfKind(catalog, ModelKind.Synthesis);
+        ModelManifest? repairManifest = FirstOfKind(catalog, ModelKind.Repair);
+        if (catalog is not null && synthManifest is null)
+            report.Notes.Add($"No synthesis model in {catalog.Root}: synthesis rows skipped.");
+        if (catalog is not null && repairManifest is null)
+            report.Notes.Add($"No repair model in {catalog.Root}: repair rows skipped.");
+
+        using Peers? peers = options.Peers ? new Peers(options.Python) : null;
+        RgbaImage texture256, texture2048;
+        if (synthManifest is not null)
+        {
+            using var synth = SynthesisEngine.Open(synthManifest, options.Session);
+            report.Notes.Add($"synthesis model '{synthManifest.Name}' on {synth.Session.Provider} ({synth.Session.ProviderReason})");
+            foreach (int size in new[] { 256, 512, 1024, 2048 })
+            {
+                if (size % synth.Unit != 0)
+                    continue;
+                var target = new RgbaImage(size, size);
+                bool big = size >= 1024;
+                log($"synthesis {size}x{size} ...");
+                double ms = Median(big ? 1 : warmup, big ? bigRuns : runs, () => synth.GenerateInto(target, 7));
+                report.Rows.Add(new BenchRow($"synthesis {size}x{size}", ms, "ms", size == 512 ? Synth512TargetMs : null));
+                if (size == 512)
+                {
+                    long bytes = Allocated(() => synth.GenerateInto(target, 7));
+                    report.Rows.Add(new BenchRow("synthesis 512 allocated/call (into a given image)", bytes, "B", AllocationSlackBytes));
+                }
+            }
+            texture256 = synth.Generate(256, 256, 11);
+            texture2048 = synth.Generate(2048, 2048, 11);
+        }
+        else
+        {
+            ProceduralMaterial.TryGet("rock", out ProceduralMaterial rock);
+            texture256 = rock.Render(256, 256, 11);
+            texture2048 = rock.Render(2048, 2048, 11);
+            report.Notes.Add("repair textures: procedural rock (no synthesis model)");
+        }
+
+        if (repairManifest is not null)
+        {
+            using var repair = RepairEngine.Open(repairManifest, options.Session);
+            report.Notes.Add($"repair model '{repairManifest.Name}' on {repair.Session.Provider}, tile margin {repair.Margin} px");
+            var work = texture256.Clone();
+            foreach (string kind in DamageMasks.Kinds)
+            {
+                DamageMask mask = DamageMasks.Make(kind, 256, 1000 + kind.Length);
+                log($"repair 256x256 {kind} ...");
+                double ms = Median(warmup, runs, () => repair.RepairInPlace(work, mask), () => Reset(work, texture256));
+                AddPeers(report, $"repair 256x256 {kind}", ms, Repair256TargetMs, peers, texture256, mask, runs, options.Quick);
+                if (kind == "holes")
+                {
+                    Reset(work, texture256);
+                    long bytes = Allocated(() => repair.RepairInPlace(work, mask));
+                    report.Rows.Add(new BenchRow("repair 256 holes allocated/call (in place)", bytes, "B", AllocationSlackBytes));
+                    long copyBytes = Allocated(() => repair.Repair(texture256, mask));
+                    report.Rows.Add(new BenchRow("repair 256 holes allocated/call (new image)", copyBytes, "B",
+                        256 * 256 * 4 + AllocationSlackBytes));
+                }
+            }
+
+            DamageMask scattered = DamageMasks.Scattered(2048, 0.02, 2048);
+            var work2048 = texture2048.Clone();
+            log("repair 2048x2048, 2% damage, dirty tiles ...");
+            var tiles = DirtyTiles.Compute(scattered, repair.Margin, repair.Multiple, RepairEngine.MinimumSize);
+            double tileShare = tiles.Sum(t => t.Area) / (2048.0 * 2048.0);
+            double big2048 = Median(warmup, options.Quick ? 3 : 7, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
+            AddPeers(report, "repair 2048x2048 2% damage (dirty tiles)", big2048, Repair2048TargetMs, peers, texture2048, scattered,
+                options.Quick ? 1 : 3, quick: true);
+            report.Notes.Add($"2048 repair: {scattered.CountDamaged() * 100.0 / (2048 * 2048):F1}% damaged, {tiles.Count} tiles covering {tileShare * 100:F1}% of the texture");
+            Reset(work2048, texture2048);
+            long bytes2048 = Allocated(() => repair.RepairInPlace(work2048, scattered));
+            report.Rows.Add(new BenchRow("repair 2048 2% allocated/call (in place)", bytes2048, "B", AllocationSlackBytes));
+        }
+        return report;
+    }
+
+    private static void AddPeers(BenchReport report, string name, double ms, double target, Peers? peers, RgbaImage texture, DamageMask mask,
+        int runs, bool quick)
+    {
+        if (peers is null)
+        {
+            report.Rows.Add(new BenchRow(name, ms, "ms", target));
+            return;
+        }
+        double? telea = peers.Telea(texture, mask, Math.Max(1, runs), out string? teleaProblem);
+        report.Rows.Add(new BenchRow(name, ms, "ms", target, telea, "OpenCV Telea"));
+        if (teleaProblem is not null)
+            report.Notes.Add($"{name}: OpenCV peer unavailable: {teleaProblem}");
+        if (quick && texture.Width > 256)
+            return;   // G'MIC's patch match on 2048^2 takes minutes
+        double? gmic = peers.Gmic(texture, mask, quick ? 1 : 3, out string? gmicProblem);
+        if (gmic is not null)
+            report.Rows.Add(new BenchRow(name + " (vs G'MIC)", ms, "ms", null, gmic, "G'MIC process"));
+        else if (gmicProblem is not null)
+            report.Notes.Add($"{name}: G'MIC peer unavailable: {gmicProblem}");
+    }
+
+    private static ModelManifest? FirstOfKind(ModelCatalog? catalog, ModelKind kind)
+    {
+        if (catalog is null)
+            return null;
+        foreach (ModelEntry entry in catalog.Entries.Where(e => e.HasOnnx).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            try
+            {
+                ModelManifest m = ModelManifest.Load(entry.ManifestPath);
+                if (m.Kind == kind)
+                    return m;
+            }
+            catch (TexturePluginException)
+            {
+                // An invalid manifest is listed by `texplug models`; the bench skips it.
+            }
+        }
+        return null;
+    }
+
+    private static void Reset(RgbaImage work, RgbaImage original) => Buffer.BlockCopy(original.Pixels, 0, work.Pixels, 0, original.Pixels.Length);
+
+    /// <summary>Median milliseconds of <paramref name="runs"/> calls after <paramref name="warmup"/> (reset runs untimed before each).</summary>
+    public static double Median(int warmup, int runs, Action call, Action? reset = null)
+    {
+        for (int i = 0; i < warmup; i++)
+        {
+            reset?.Invoke();
+            call();
+        }
+        var times = new List<double>(runs);
+        for (int i = 0; i < runs; i++)
+        {
+            reset?.Invoke();
+            long start = Stopwatch.GetTimestamp();
+            call();
+            times.Add((Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency);
+        }
+        return Median(times);
+    }
+
+    public static double Median(List<double> values)
+    {
+        values.Sort();
+        int n = values.Count;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static long Allocated(Action call)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        call();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+}

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Spectre.Console;
+using TexturePlugin.Bench;
+
+namespace TexturePlugin.Cli.Commands;
+
+/// <summary><c>texplug bench [--quick]</c>: the benchmark of bench/ with its targets and peers.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(GlobalOptions global, IAnsiConsole console)
+    {
+        var quick = new Option<bool>("--quick") { Description = "Short run: fewer repetitions and sizes" };
+        var noPeers = new Option<bool>("--no-peers") { Description = "Skip OpenCV and G'MIC" };
+        var command = new Command("bench", "Measure synthesis and repair against their targets and peers") { quick, noPeers };
+        command.SetAction(result =>
+        {
+            var options = new BenchOptions
+            {
+                Quick = result.GetValue(quick),
+                Peers = !result.GetValue(noPeers),
+                Session = global.Session(result),
+                ModelsFolder = result.GetValue(global.Models),
+            };
+            BenchReport report = BenchRunner.Run(options, line => console.MarkupLine(Markup.Escape(line)));
+            var table = new Table().AddColumns("Measure", "Median", "Target", "Result", "Peer", "Ratio");
+            foreach (BenchRow row in report.Rows)
+                table.AddRow(Markup.Escape(row.Name), Markup.Escape(row.ValueText), Markup.Escape(row.TargetText),
+                    row.Pass is null ? "-" : row.Pass.Value ? "PASS" : "FAIL", Markup.Escape(row.PeerText), Markup.Escape(row.RatioText));
+            console.Write(table);
+            foreach (string note in report.Notes)
+                console.MarkupLine(Markup.Escape(note));
+            return 0;
+        });
+        return command;
+    }
+}

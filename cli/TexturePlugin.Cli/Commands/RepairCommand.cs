@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Models;
+using TexturePlugin.Core.Repair;
+
+namespace TexturePlugin.Cli.Commands;
+
+/// <summary><c>texplug repair IN (--mask MASK | --alpha | --key RRGGBB) -o OUT</c> and <c>texplug tile IN -o OUT</c>.</summary>
+internal static class RepairCommand
+{
+    public static Command Create(GlobalOptions global, IAnsiConsole console)
+    {
+        var input = new Argument<string>("input") { Description = "Damaged image" };
+        var mask = new Option<string?>("--mask") { Description = "Mask image of the same size: white = damaged" };
+        var alpha = new Option<bool>("--alpha") { Description = "Damaged = transparent pixels (alpha below 128)" };
+        var key = new Option<string?>("--key") { Description = "Damaged = pixels of this colour, RRGGBB" };
+        var model = new Option<string?>("--model") { Description = "Repair model file (default: the catalog's repair model)" };
+        var output = new Option<string>("--output", "-o") { Description = "Output image", Required = true };
+        var command = new Command("repair", "Repair the damaged parts of a texture") { input, mask, alpha, key, model, output };
+        command.SetAction(result =>
+        {
+            string? maskPath = result.GetValue(mask), keyText = result.GetValue(key);
+            bool fromAlpha = result.GetValue(alpha);
+            int sources = (maskPath is null ? 0 : 1) + (fromAlpha ? 1 : 0) + (keyText is null ? 0 : 1);
+            if (sources != 1)
+                throw new CliException("Give exactly one of --mask MASK.png, --alpha or --key RRGGBB.");
+            string outPath = CliIO.CheckOutput(result.GetValue(output));
+            string inPath = result.GetValue(input)!;
+            RgbaImage image = CliIO.LoadImage(inPath, "input image");
+            DamageMask damage;
+            if (maskPath is not null)
+                damage = MaskSources.FromMaskImage(CliIO.LoadImage(maskPath, "mask"), image.Width, image.Height, maskPath);
+            else if (fromAlpha)
+                damage = MaskSources.FromAlpha(image);
+            else
+            {
+                var (r, g, b) = MaskSources.ParseKey(keyText!);
+                damage = MaskSources.FromKey(image, r, g, b);
+            }
+
+            var watch = Stopwatch.StartNew();
+            using LoadedModel loaded = CliIO.LoadRepairModel(result.GetValue(model), global, result);
+            using var engine = new RepairEngine(loaded.Session, loaded.Manifest);
+            int damaged = damage.CountDamaged();
+            RgbaImage repaired = CliIO.WithProgress(console, $"repair {Path.GetFileName(inPath)}",
+                progress => engine.Repair(image, damage, dirtyTilesOnly: true, progress));
+            ImageIO.Save(repaired, outPath);
+            console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, {damaged} damaged pixels, model '{loaded.Manifest.Name}' on {loaded.Session.Provider}) in {watch.ElapsedMilliseconds} ms"));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command CreateTile(GlobalOptions global, IAnsiConsole console)
+    {
+        var input = new Argument<string>("input") { Description = "Texture that does not tile" };
+        var band = new Option<int>("--band") { Description = "Pixels repaired on each side of the seams (0 = 1/16 of the smaller side, at least 8)", DefaultValueFactory = _ => 0 };
+        var model = new Option<string?>("--model") { Description = "Repair model file (default: the catalog's repair model)" };
+        var output = new Option<string>("--output", "-o") { Description = "Output image", Required = true };
+        var command = new Command("tile", "Make a texture tile seamlessly (repairs a band across its wrap-around seams)") { input, band, model, output };
+        command.SetAction(result =>
+        {
+            string outPath = CliIO.CheckOutput(result.GetValue(output));
+            int halfBand = result.GetValue(band);
+            if (halfBand < 0)
+                throw new CliException($"--band must be 0 (automatic) or positive, not {halfBand}.");
+            string inPath = result.GetValue(input)!;
+            RgbaImage image = CliIO.LoadImage(inPath, "input image");
+            var watch = Stopwatch.StartNew();
+            using LoadedModel loaded = CliIO.LoadRepairModel(result.GetValue(model), global, result);
+            using var engine = new RepairEngine(loaded.Session, loaded.Manifest);
+            RgbaImage seamless = CliIO.WithProgress(console, $"tile {Path.GetFileName(inPath)}",
+                progress => engine.MakeTileable(image, halfBand, progress));
+            ImageIO.Save(seamless, outPath);
+            console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, seams repaired with model '{loaded.Manifest.Name}') in {watch.ElapsedMilliseconds} ms"));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using TexturePlugin.Core;
+using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Models;
+using TexturePlugin.Core.Synthesis;
+
+namespace TexturePlugin.Cli.Commands;
+
+/// <summary><c>texplug synth --material NAME | --model PATH --size WxH --seed S [--count N] [--time T] -o OUT</c></summary>
+internal static class SynthCommand
+{
+    public static Command Create(GlobalOptions global, IAnsiConsole console)
+    {
+        var material = new Option<string?>("--material") { Description = "Material: a synthesis model of the catalog or a procedural material" };
+        var model = new Option<string?>("--model") { Description = "Synthesis model file (NAME.onnx with NAME.json beside it)" };
+        var size = new Option<string>("--size") { Description = "Texture size WIDTHxHEIGHT", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed (the same seed gives the same texture)", DefaultValueFactory = _ => 1 };
+        var count = new Option<int>("--count") { Description = "Variants: seeds S .. S+N-1, written as OUT_SEED.ext", DefaultValueFactory = _ => 1 };
+        var time = new Option<double>("--time") { Description = "Animation time in noise slices (0 = still)", DefaultValueFactory = _ => 0.0 };
+        var output = new Option<string>("--output", "-o") { Description = "Output image (.png .tga .jpg .bmp)", Required = true };
+        var command = new Command("synth", "Generate textures from a material or a model") { material, model, size, seed, count, time, output };
+        command.SetAction(result =>
+        {
+            string? materialName = result.GetValue(material), modelPath = result.GetValue(model);
+            if ((materialName is null) == (modelPath is null))
+                throw new CliException("Give exactly one of --material NAME or --model PATH.");
+            var (width, height) = CliIO.ParseSize(result.GetValue(size));
+            int n = result.GetValue(count), firstSeed = result.GetValue(seed);
+            double t = result.GetValue(time);
+            if (n < 1)
+                throw new CliException($"--count must be at least 1, not {n}.");
+            if (double.IsNaN(t) || double.IsInfinity(t))
+                throw new CliException("--time must be a finite number.");
+            string outPath = CliIO.CheckOutput(result.GetValue(output));
+            string[] outPaths = Enumerable.Range(0, n).Select(i => n == 1 ? outPath
+                : Path.Combine(Path.GetDirectoryName(outPath) ?? "", $"{Path.GetFileNameWithoutExtension(outPath)}_{firstSeed + i}{Path.GetExtension(outPath)}")).ToArray();
+
+            var watch = Stopwatch.StartNew();
+            var images = new RgbaImage[n];
+            string source;
+            if (modelPath is null && TryProcedural(global, result, materialName!, out ProceduralMaterial? procedural))
+            {
+                source = $"procedural '{procedural!.Name}'";
+                CliIO.WithProgress(console, $"synth {procedural.Name} {width}x{height}", progress =>
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        images[i] = procedural.Render(width, height, firstSeed + i, t);
+                        progress.Report((i + 1.0) / n);
+                    }
+                    return 0;
+                });
+            }
+            else
+            {
+                using LoadedModel loaded = modelPath is not null
+                    ? CliIO.LoadModelFile(modelPath, global.Session(result))
+                    : LoadCatalogMaterial(global, result, materialName!);
+                if (loaded.Manifest.Kind != ModelKind.Synthesis)
+                    throw new CliException($"Model '{loaded.Manifest.Name}' is a repair model; synth needs a synthesis model.");
+                var engine = new SynthesisEngine(loaded.Session, loaded.Manifest);
+                using (engine)
+                {
+                    engine.CheckSize(width, height);
+                    source = $"model '{loaded.Manifest.Name}' on {loaded.Session.Provider}";
+                    CliIO.WithProgress(console, $"synth {loaded.Manifest.Name} {width}x{height}", progress =>
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            int k = i;
+                            images[i] = engine.Generate(width, height, firstSeed + i, t,
+                                new InlineProgress(f => progress.Report((k + f) / n)));
+                        }
+                        return 0;
+                    });
+                }
+            }
+            // Everything generated: only now write (each file atomically).
+            for (int i = 0; i < n; i++)
+                ImageIO.Save(images[i], outPaths[i]);
+            console.MarkupLine($"wrote {Markup.Escape(string.Join(", ", outPaths))} ({width}x{height}, seed {firstSeed}{(n > 1 ? $"..{firstSeed + n - 1}" : "")}, {Markup.Escape(source)}) in {watch.ElapsedMilliseconds} ms");
+            return 0;
+        });
+        return command;
+    }
+
+    private static bool TryProcedural(GlobalOptions global, ParseResult result, string name, out ProceduralMaterial? material)
+    {
+        // A catalog model of that name wins over a procedural material.
+        ModelCatalog? catalog = TryCatalog(global, result);
+        if (catalog?.TryFind(name) is { HasOnnx: true })
+        {
+            material = null;
+            return false;
+        }
+        if (ProceduralMaterial.TryGet(name, out ProceduralMaterial m))
+        {
+            material = m;
+            return true;
+        }
+        string known = string.Join(", ", (catalog?.Entries.Where(e => e.HasOnnx).Select(e => e.Name) ?? Enumerable.Empty<string>())
+            .Concat(ProceduralMaterial.All.Select(p => p.Name)));
+        throw new CliException($"Unknown material '{name}'; known: {known}.");
+    }
+
+    private static LoadedModel LoadCatalogMaterial(GlobalOptions global, ParseResult result, string name) =>
+        global.Catalog(result).Load(name, global.Session(result));
+
+    internal static ModelCatalog? TryCatalog(GlobalOptions global, ParseResult result)
+    {
+        try
+        {
+            return global.Catalog(result);
+        }
+        catch (TexturePluginException) when (result.GetValue(global.Models) is null)
+        {
+            return null;   // no models folder anywhere: procedural materials still work
+        }
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that calls back on the reporting thread.</summary>
+internal sealed class InlineProgress : IProgress<double>
+{
+    private readonly Action<double> _report;
+    public InlineProgress(Action<double> report) => _report = report;
+    public void Report(double value) => _report(value);
+}

@@ -1,0 +1,223 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+using TexturePlugin.Cli;
+using TexturePlugin.Core.Imaging;
+
+namespace TexturePlugin.Cli.Tests;
+
+public class CliTests
+{
+    private string _dir = null!;
+    private string _fixtures = null!;
+
+    [SetUp]
+    public void MakeFolder()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "texplug-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+        _fixtures = FixtureFolder();
+    }
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
+
+    private static string FixtureFolder([System.Runtime.CompilerServices.CallerFilePath] string source = "")
+    {
+        for (var d = new DirectoryInfo(Path.GetDirectoryName(source)!); d != null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "tests", "fixtures", "engines");
+            if (Directory.Exists(candidate))
+                return candidate;
+        }
+        throw new DirectoryNotFoundException("tests/fixtures/engines not found above " + source);
+    }
+
+    private (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = TexplugApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private string Image(string name, int w, int h, byte alphaHole = 255)
+    {
+        var image = new RgbaImage(w, h);
+        var rng = new Random(w * 31 + h);
+        rng.NextBytes(image.Pixels);
+        for (int i = 0; i < w * h; i++)
+            image.Pixels[i * 4 + 3] = 255;
+        image.Pixel(w / 2, h / 2)[3] = alphaHole;
+        string path = Path.Combine(_dir, name);
+        ImageIO.Save(image, path);
+        return path;
+    }
+
+    private void AssertFailsCleanly((int Code, string Out, string Err) r, string expected, string outputPath)
+    {
+        Assert.That(r.Code, Is.Not.EqualTo(0), r.Out + r.Err);
+        string[] lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), "one error line: " + r.Err);
+        Assert.That(lines[0], Does.StartWith("texplug: error: "));
+        Assert.That(lines[0], Does.Contain(expected));
+        Assert.That(File.Exists(outputPath), Is.False, "an output was written on error");
+        Assert.That(Directory.GetFiles(_dir).Where(f => Path.GetFileName(f).StartsWith("out", StringComparison.Ordinal)
+            || f.EndsWith(".tmp", StringComparison.Ordinal)), Is.Empty, "temporary or partial files left");
+    }
+
+    private string Out => Path.Combine(_dir, "out.png");
+
+    [Test]
+    public void SynthWithAModelWritesTheTexture()
+    {
+        var r = Run("synth", "--model", Path.Combine(_fixtures, "fixture_synth.onnx"), "--size", "128x64", "--seed", "4", "-o", Out, "--ep", "cpu", "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        RgbaImage image = ImageIO.Load(Out);
+        Assert.That((image.Width, image.Height), Is.EqualTo((128, 64)));
+    }
+
+    [Test]
+    public void SynthVariantsWriteOneFilePerSeed()
+    {
+        var r = Run("synth", "--material", "marble", "--size", "64x64", "--seed", "1", "--count", "3", "-o", Out);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        foreach (int s in new[] { 1, 2, 3 })
+            Assert.That(File.Exists(Path.Combine(_dir, $"out_{s}.png")), Is.True);
+        Assert.That(File.ReadAllBytes(Path.Combine(_dir, "out_1.png")), Is.Not.EqualTo(File.ReadAllBytes(Path.Combine(_dir, "out_2.png"))));
+    }
+
+    [Test]
+    public void RepairAndTileWithTheCatalogsRepairModel()
+    {
+        string input = Image("in.png", 96, 64, alphaHole: 0);
+        var r = Run("repair", input, "--alpha", "-o", Out, "--models", _fixtures);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(ImageIO.Load(Out).Pixel(48, 32)[3], Is.EqualTo(255));
+        string tiled = Path.Combine(_dir, "out_tile.png");
+        r = Run("tile", input, "-o", tiled, "--models", _fixtures);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(File.Exists(tiled), Is.True);
+    }
+
+    [Test]
+    public void ModelsListsTheCatalogAndProceduralMaterials()
+    {
+        var r = Run("models", "--models", _fixtures);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Out, Does.Contain("fixture_synth").And.Contain("synthesis").And.Contain("fixture_repair").And.Contain("procedural"));
+    }
+
+    [Test]
+    public void MissingInputFile() =>
+        AssertFailsCleanly(Run("repair", Path.Combine(_dir, "nope.png"), "--alpha", "-o", Out, "--models", _fixtures), "nope.png", Out);
+
+    [Test]
+    public void UnreadableImage()
+    {
+        string bad = Path.Combine(_dir, "bad.png");
+        File.WriteAllText(bad, "this is not a png");
+        AssertFailsCleanly(Run("repair", bad, "--alpha", "-o", Out, "--models", _fixtures), "bad.png", Out);
+    }
+
+    [Test]
+    public void MaskOfAnotherSize()
+    {
+        string input = Image("in.png", 96, 64), mask = Image("mask.png", 64, 64);
+        AssertFailsCleanly(Run("repair", input, "--mask", mask, "-o", Out, "--models", _fixtures), "64x64 but the image is 96x64", Out);
+    }
+
+    [Test]
+    public void MissingMaskFile()
+    {
+        string input = Image("in.png", 96, 64);
+        AssertFailsCleanly(Run("repair", input, "--mask", Path.Combine(_dir, "m.png"), "-o", Out, "--models", _fixtures), "m.png", Out);
+    }
+
+    [Test]
+    public void MoreThanOneMaskSource()
+    {
+        string input = Image("in.png", 96, 64);
+        AssertFailsCleanly(Run("repair", input, "--alpha", "--key", "FF00FF", "-o", Out, "--models", _fixtures), "exactly one of", Out);
+    }
+
+    [Test]
+    public void BadKeyColour()
+    {
+        string input = Image("in.png", 96, 64);
+        AssertFailsCleanly(Run("repair", input, "--key", "pink", "-o", Out, "--models", _fixtures), "RRGGBB", Out);
+    }
+
+    [Test]
+    public void UnknownMaterial() =>
+        AssertFailsCleanly(Run("synth", "--material", "plasticine", "--size", "64x64", "-o", Out, "--models", _fixtures), "Unknown material 'plasticine'", Out);
+
+    [Test]
+    public void ModelThatFailsItsChecks()
+    {
+        // A real model whose manifest disagrees with it (8 noise channels in the graph, 4 in the manifest).
+        File.Copy(Path.Combine(_fixtures, "fixture_synth.onnx"), Path.Combine(_dir, "liar.onnx"));
+        JsonNode json = JsonNode.Parse(File.ReadAllText(Path.Combine(_fixtures, "fixture_synth.json")))!;
+        json["name"] = "liar";
+        json["noise"]!["channels"] = 4;
+        json["inputs"]![0]!["channels"] = 4;
+        File.WriteAllText(Path.Combine(_dir, "liar.json"), json.ToJsonString());
+        AssertFailsCleanly(Run("synth", "--model", Path.Combine(_dir, "liar.onnx"), "--size", "64x64", "-o", Out), "liar.onnx", Out);
+    }
+
+    [Test]
+    public void RepairModelUsedForSynthesis() =>
+        AssertFailsCleanly(Run("synth", "--model", Path.Combine(_fixtures, "fixture_repair.onnx"), "--size", "64x64", "-o", Out), "repair model", Out);
+
+    [Test]
+    public void SizeTheModelCannotMake() =>
+        AssertFailsCleanly(Run("synth", "--model", Path.Combine(_fixtures, "fixture_synth.onnx"), "--size", "100x64", "-o", Out), "100x64", Out);
+
+    [TestCase("--size", "big")]
+    [TestCase("--ep", "tpu")]
+    [TestCase("--threads", "-2")]
+    [TestCase("--count", "0")]
+    public void BadOptionValues(string option, string value)
+    {
+        var args = new List<string> { "synth", "--material", "clouds", "--size", "64x64", "-o", Out };
+        int i = args.IndexOf(option);
+        if (i >= 0) args[i + 1] = value; else args.AddRange(new[] { option, value });
+        AssertFailsCleanly(Run(args.ToArray()), option, Out);
+    }
+
+    [Test]
+    public void OutputFolderMissingOrExtensionUnknown()
+    {
+        string missing = Path.Combine(_dir, "no", "such", "out.png");
+        AssertFailsCleanly(Run("synth", "--material", "clouds", "--size", "64x64", "-o", missing), "does not exist", missing);
+        string weird = Path.Combine(_dir, "out.webp");
+        AssertFailsCleanly(Run("synth", "--material", "clouds", "--size", "64x64", "-o", weird), ".webp", weird);
+    }
+
+    [Test]
+    public void UnknownCommandOrMissingRequiredOption()
+    {
+        var r = Run("synth", "--material", "clouds", "-o", Out);
+        AssertFailsCleanly(r, "--size", Out);
+        r = Run("paint");
+        Assert.That(r.Code, Is.Not.EqualTo(0));
+        Assert.That(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void NoRepairModelInTheCatalog()
+    {
+        string input = Image("in.png", 96, 64, alphaHole: 0);
+        string empty = Path.Combine(_dir, "models");
+        Directory.CreateDirectory(empty);
+        AssertFailsCleanly(Run("repair", input, "--alpha", "-o", Out, "--models", empty), "No repair model", Out);
+    }
+
+    [Test]
+    public void TrainRejectsAMissingExemplarAndABadName()
+    {
+        AssertFailsCleanly(Run("train", "--exemplar", Path.Combine(_dir, "ex.png"), "--minutes", "1", "--name", "rock"), "ex.png", Out);
+        string ex = Image("ex.png", 64, 64);
+        AssertFailsCleanly(Run("train", "--exemplar", ex, "--minutes", "1", "--name", "../evil"), "--name", Out);
+        AssertFailsCleanly(Run("train", "--exemplar", ex, "--minutes", "0", "--name", "rock"), "--minutes", Out);
+    }
+}
