@@ -2,7 +2,7 @@
 // Text in a 3x5 pixel font, each font pixel uScale window pixels, on a translucent panel.
 // uText holds one glyph bitmap per character (15 bits, bit 14 = top-left, row by row), uColumns
 // characters a line; a character cell is 4x6 font pixels (one column and one row of spacing).
-uniform int uText[192];
+uniform int uText[480];
 uniform int uCount;
 uniform int uColumns;
 uniform float uScale;

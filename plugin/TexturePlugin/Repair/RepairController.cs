@@ -318,6 +318,10 @@ internal sealed class RepairController : IDisposable
         var changed = _repairer.Repair(working, mask, touched);
         _host.Stats.Report(PluginKeys.InferenceMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         _host.Stats.ReportText(PluginKeys.Provider, _repairer.Provider);
+        int damaged = 0;
+        foreach (byte bit in mask.Bits)
+            damaged += bit;
+        _host.Stats.Report(PluginKeys.Damaged, damaged);
         try
         {
             RegionUpload.UploadWrapped(_host.Textures, after, working, touched.X, touched.Y, touched.Width, touched.Height);
