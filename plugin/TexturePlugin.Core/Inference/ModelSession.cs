@@ -58,8 +58,8 @@ public sealed class ModelSession : IDisposable
     internal InferenceSession Session => _session ?? throw new ObjectDisposedException(nameof(ModelSession), $"The session for {FilePath} was disposed.");
 
     /// <summary>
-    /// Opens <paramref name="path"/>: checks the file (exists, ONNX, not truncated, external data inside the allowed
-    /// folder), then tries the providers of the plan in order.
+    /// Opens <paramref name="path"/>: checks the file (exists, ONNX, not truncated, external data inside the model's
+    /// own folder, which ONNX Runtime requires too), then tries the providers of the plan in order.
     /// </summary>
     /// <exception cref="ModelException">The file is unusable or ONNX Runtime rejects it.</exception>
     /// <exception cref="ExecutionProviderException">A forced provider is missing or fails.</exception>
@@ -70,7 +70,7 @@ public sealed class ModelSession : IDisposable
         if (config.IntraOpThreads < 0)
             throw new ArgumentOutOfRangeException(nameof(config), config.IntraOpThreads, "IntraOpThreads must be 0 (automatic) or positive.");
         ITextureLog log = config.Log ?? TextureLog.Console;
-        OnnxModelFile file = OnnxModelFile.Read(path, config.ExternalDataRoot);
+        OnnxModelFile file = OnnxModelFile.Read(path);
         ProviderPlan plan = ExecutionProviders.Plan(config.Provider);
 
         var reasons = new List<string>(plan.Skipped);

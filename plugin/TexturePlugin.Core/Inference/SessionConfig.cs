@@ -17,11 +17,6 @@ public sealed class SessionConfig
     /// <summary>Check every output for NaN and infinity after each run (a pass over the output; on by default).</summary>
     public bool CheckOutputs { get; set; } = true;
 
-    /// <summary>
-    /// Folder external-data files must stay inside; by default the model's own folder (the catalog passes its root).
-    /// </summary>
-    public string? ExternalDataRoot { get; set; }
-
     /// <summary>Where provider choices and fallback reasons go; <see cref="TextureLog.Console"/> when null.</summary>
     public ITextureLog? Log { get; set; }
 

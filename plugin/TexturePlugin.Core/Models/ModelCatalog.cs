@@ -125,15 +125,12 @@ public sealed class ModelCatalog
     public ModelManifest LoadManifest(string name) => ModelManifest.Load(Find(name).ManifestPath);
 
     /// <summary>
-    /// Opens model <paramref name="name"/>: manifest, ONNX file (external data confined to <see cref="Root"/>), session,
+    /// Opens model <paramref name="name"/>: manifest, ONNX file (external data confined to its folder), session,
     /// and the manifest/model comparison.
     /// </summary>
     public LoadedModel Load(string name, SessionConfig? config = null)
     {
-        ModelEntry entry = Find(name);
-        config = (config ?? new SessionConfig()).Clone();
-        config.ExternalDataRoot ??= Root;
-        return LoadFile(entry.ManifestPath, config);
+        return LoadFile(Find(name).ManifestPath, config);
     }
 
     /// <summary>
