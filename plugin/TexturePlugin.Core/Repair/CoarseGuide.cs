@@ -1,4 +1,7 @@
-using System.Numerics;
+#if NET
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace TexturePlugin.Core.Repair;
 
@@ -24,19 +27,20 @@ public sealed class CoarseGuide
     private int[] _order = Array.Empty<int>();        // targets sorted by ring, row-major within a ring
     private int[] _ringStart = Array.Empty<int>();
     private int[] _sources = Array.Empty<int>();
-    private int[] _sourceVectors = Array.Empty<int>();
+    private short[] _sourceVectors = Array.Empty<short>();  // per source: p*p*3 block sums, zero-padded to Stride
     private int[] _choice = Array.Empty<int>();       // per block: chosen source block, -1 = none
     private int[] _known = Array.Empty<int>();        // per block: 1 when intact or filled
-    private int[] _targetVector = Array.Empty<int>();
-    private int[] _targetMask = Array.Empty<int>();
+    private short[] _targetVector = Array.Empty<short>();
+    private short[] _targetMask = Array.Empty<short>();    // -1 where the offset is known, else 0
+    private int[] _knownIndex = Array.Empty<int>();
 
     /// <summary>Creates a guide builder for <c>guide.scale</c> and <c>guide.patch</c> of a manifest.</summary>
     public CoarseGuide(int scale, int patch)
     {
         if (scale < 1)
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "The guide scale must be at least 1.");
-        if (patch < 1 || patch % 2 == 0)
-            throw new ArgumentOutOfRangeException(nameof(patch), patch, "The guide patch must be an odd number.");
+        if (patch < 1 || patch % 2 == 0 || patch > 15)
+            throw new ArgumentOutOfRangeException(nameof(patch), patch, "The guide patch must be an odd number from 1 to 15.");
         // Distances are exact 32-bit integers: the largest, p*p*3*(255*s*s)^2, must fit.
         double largest = (double)patch * patch * 3 * Math.Pow(255.0 * scale * scale, 2);
         if (largest > int.MaxValue)
@@ -217,34 +221,40 @@ public sealed class CoarseGuide
         return maxRing;
     }
 
-    private int Stride => RoundUp(Patch * Patch * 3, Vector<int>.Count);
+    /// <summary>Off only to test the scalar path against the vector one (they must agree bit for bit).</summary>
+    internal static bool UseSimd { get; set; } = true;
+
+    // Block sums are at most 255 * s * s <= 4080 (s <= 4 is enforced by the 32-bit bound), so they and their
+    // differences fit 16 bits, and a pair of squared differences fits 32 (what AVX2 multiply-add needs).
+    private int Stride => RoundUp(Patch * Patch * 3, 16);
 
     private void BuildSourceVectors(int lw, int lh, int sourceCount)
     {
         int r = Patch / 2, stride = Stride;
         if (_sourceVectors.Length < sourceCount * stride)
-            _sourceVectors = new int[sourceCount * stride];
+            _sourceVectors = new short[sourceCount * stride];
         for (int s = 0; s < sourceCount; s++)
         {
             int q = _sources[s], qx = q % lw, qy = q / lw;
-            Span<int> v = _sourceVectors.AsSpan(s * stride, stride);
+            Span<short> v = _sourceVectors.AsSpan(s * stride, stride);
             int j = 0;
             for (int dy = -r; dy <= r; dy++)
                 for (int dx = -r; dx <= r; dx++)
                 {
                     int b = (Mod(qy + dy, lh) * lw + Mod(qx + dx, lw)) * 3;
-                    v[j++] = _sum[b]; v[j++] = _sum[b + 1]; v[j++] = _sum[b + 2];
+                    v[j++] = (short)_sum[b]; v[j++] = (short)_sum[b + 1]; v[j++] = (short)_sum[b + 2];
                 }
             v.Slice(j).Clear();
         }
     }
 
+    /// <summary>The source minimising the summed squared differences over the target's known offsets (first wins ties).</summary>
     private int BestSource(int t, int lw, int lh, int sourceCount)
     {
         int r = Patch / 2, stride = Stride;
-        int tx = t % lw, ty = t / lw, j = 0;
-        Span<int> a = _targetVector.AsSpan(0, stride);
-        Span<int> m = _targetMask.AsSpan(0, stride);
+        int tx = t % lw, ty = t / lw, j = 0, known = 0;
+        Span<short> a = _targetVector.AsSpan(0, stride);
+        Span<short> m = _targetMask.AsSpan(0, stride);
         a.Clear();
         m.Clear();
         for (int dy = -r; dy <= r; dy++)
@@ -253,26 +263,35 @@ public sealed class CoarseGuide
                 int b = Mod(ty + dy, lh) * lw + Mod(tx + dx, lw);
                 if (_known[b] == 0)
                     continue;
-                a[j] = _sum[b * 3]; a[j + 1] = _sum[b * 3 + 1]; a[j + 2] = _sum[b * 3 + 2];
-                m[j] = m[j + 1] = m[j + 2] = -1;
+                for (int c = 0; c < 3; c++)
+                {
+                    a[j + c] = (short)_sum[b * 3 + c];
+                    m[j + c] = -1;
+                    _knownIndex[known++] = j + c;
+                }
             }
+        // Dividing by the number of known offsets (the specification's mean) is the same for every source of
+        // this target, so comparing the exact integer sums picks the same source.
+#if NET
+        if (UseSimd && Avx2.IsSupported)
+            return BestSourceAvx2(sourceCount, stride);
+#endif
+        return BestSourceScalar(sourceCount, stride, known);
+    }
 
-        int best = -1;
-        int bestDistance = int.MaxValue;
-        int lanes = Vector<int>.Count, vectors = stride / lanes;
-        ReadOnlySpan<Vector<int>> av = System.Runtime.InteropServices.MemoryMarshal.Cast<int, Vector<int>>(a);
-        ReadOnlySpan<Vector<int>> mv = System.Runtime.InteropServices.MemoryMarshal.Cast<int, Vector<int>>(m);
-        ReadOnlySpan<Vector<int>> all = System.Runtime.InteropServices.MemoryMarshal.Cast<int, Vector<int>>(_sourceVectors.AsSpan(0, sourceCount * stride));
-        for (int s = 0; s < sourceCount; s++)
+    private int BestSourceScalar(int sourceCount, int stride, int known)
+    {
+        int best = -1, bestDistance = int.MaxValue;
+        short[] a = _targetVector, v = _sourceVectors;
+        int[] idx = _knownIndex;
+        for (int s = 0, o = 0; s < sourceCount; s++, o += stride)
         {
-            ReadOnlySpan<Vector<int>> sv = all.Slice(s * vectors, vectors);
-            Vector<int> acc = Vector<int>.Zero;
-            for (int v = 0; v < vectors; v++)
+            int distance = 0;
+            for (int k = 0; k < known; k++)
             {
-                Vector<int> d = av[v] - sv[v];
-                acc += Vector.BitwiseAnd(d * d, mv[v]);
+                int d = a[idx[k]] - v[o + idx[k]];
+                distance += d * d;
             }
-            int distance = Vector.Dot(acc, Vector<int>.One);
             if (distance < bestDistance)
             {
                 bestDistance = distance;
@@ -281,6 +300,71 @@ public sealed class CoarseGuide
         }
         return best;
     }
+
+#if NET
+    private unsafe int BestSourceAvx2(int sourceCount, int stride)
+    {
+        int best = -1, bestDistance = int.MaxValue, vectors = stride / 16;
+        fixed (short* pa = _targetVector, pm = _targetMask, pv = _sourceVectors)
+        {
+            // At most 15 x 16 shorts (patch 7 at scale 2 would still fit); the common 5 x 5 x 3 needs five.
+            Vector256<short>* av = stackalloc Vector256<short>[vectors];
+            Vector256<short>* mv = stackalloc Vector256<short>[vectors];
+            for (int k = 0; k < vectors; k++)
+            {
+                av[k] = Avx.LoadVector256(pa + k * 16);
+                mv[k] = Avx.LoadVector256(pm + k * 16);
+            }
+            short* src = pv;
+            int s = 0;
+            // Four sources at a time: their horizontal sums share three HorizontalAdds.
+            for (; s + 4 <= sourceCount; s += 4, src += 4 * stride)
+            {
+                Vector256<int> acc0 = Vector256<int>.Zero, acc1 = acc0, acc2 = acc0, acc3 = acc0;
+                for (int k = 0; k < vectors; k++)
+                {
+                    Vector256<short> ak = av[k], mk = mv[k];
+                    Vector256<short> d0 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(src + k * 16)), mk);
+                    Vector256<short> d1 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(src + stride + k * 16)), mk);
+                    Vector256<short> d2 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(src + 2 * stride + k * 16)), mk);
+                    Vector256<short> d3 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(src + 3 * stride + k * 16)), mk);
+                    acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(d0, d0));
+                    acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(d1, d1));
+                    acc2 = Avx2.Add(acc2, Avx2.MultiplyAddAdjacent(d2, d2));
+                    acc3 = Avx2.Add(acc3, Avx2.MultiplyAddAdjacent(d3, d3));
+                }
+                // hadd(hadd(a0, a1), hadd(a2, a3)): lane i of each 128-bit half holds part of source i's sum.
+                Vector256<int> h = Avx2.HorizontalAdd(Avx2.HorizontalAdd(acc0, acc1), Avx2.HorizontalAdd(acc2, acc3));
+                Vector128<int> sums = Sse2.Add(h.GetLower(), h.GetUpper());
+                for (int k = 0; k < 4; k++)
+                {
+                    int distance = sums.GetElement(k);
+                    if (distance < bestDistance)
+                    {
+                        bestDistance = distance;
+                        best = _sources[s + k];
+                    }
+                }
+            }
+            for (; s < sourceCount; s++, src += stride)
+            {
+                Vector256<int> acc = Vector256<int>.Zero;
+                for (int k = 0; k < vectors; k++)
+                {
+                    Vector256<short> d = Avx2.And(Avx2.Subtract(av[k], Avx.LoadVector256(src + k * 16)), mv[k]);
+                    acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(d, d));
+                }
+                int distance = Vector256.Sum(acc);
+                if (distance < bestDistance)
+                {
+                    bestDistance = distance;
+                    best = _sources[s];
+                }
+            }
+        }
+        return best;
+    }
+#endif
 
     private static void FillWithMean(ReadOnlySpan<byte> damaged, Span<byte> guide, int pixels, long r, long g, long b, long count)
     {
@@ -313,8 +397,9 @@ public sealed class CoarseGuide
         _sources = new int[n];
         _choice = new int[n];
         _known = new int[n];
-        _targetVector = new int[Stride];
-        _targetMask = new int[Stride];
+        _targetVector = new short[Stride];
+        _targetMask = new short[Stride];
+        _knownIndex = new int[Stride];
     }
 
     private static int Mod(int a, int m) => ((a % m) + m) % m;

@@ -13,7 +13,23 @@ public class CoarseGuideTests
     }
 
     [TestCaseSource(nameof(ParityCases))]
-    public void MatchesThePythonGuideExactly(string name)
+    public void MatchesThePythonGuideExactly(string name) => CheckParity(name);
+
+    [TestCaseSource(nameof(ParityCases))]
+    public void ScalarPathMatchesThePythonGuideToo(string name)
+    {
+        CoarseGuide.UseSimd = false;
+        try
+        {
+            CheckParity(name);
+        }
+        finally
+        {
+            CoarseGuide.UseSimd = true;
+        }
+    }
+
+    private static void CheckParity(string name)
     {
         string dir = EngineFixtures.Path2("guide");
         RgbaImage image = ImageIO.Load(Path.Combine(dir, name + "_image.png"));
