@@ -272,7 +272,7 @@ public sealed class ModelManifest
                 problems.Add($"input '{noise.Name}' has {noise.Channels} channels but \"noise\".channels is {m.Noise.Channels}");
             foreach (ModelInput i in m.Inputs.Where(i => i.Role != RoleNoise))
                 problems.Add($"input '{i.Name}' has role '{i.Role}'; a synthesis model takes only 'noise'");
-            if (m.Noise is not null && m.SizeMultiple % m.Noise.Cell != 0)
+            if (m.Noise is not null && m.Noise.Cell > 0 && m.SizeMultiple % m.Noise.Cell != 0)
                 problems.Add($"size_multiple {m.SizeMultiple} is not a multiple of the noise cell {m.Noise.Cell}");
         }
         else if (kind == "repair")

@@ -1,0 +1,92 @@
+using NUnit.Framework;
+using TexturePlugin.Core.Models;
+using TexturePlugin.Core.Tensors;
+
+namespace TexturePlugin.Core.Tests.Models;
+
+[TestFixture]
+public sealed class ModelManifestTests
+{
+    [Test]
+    public void Synthesis_fixture_parses()
+    {
+        ModelManifest m = ModelManifest.Load(TestPaths.ModelFixture("synth_tiny.json"));
+        Assert.That(m.Name, Is.EqualTo("synth_tiny"));
+        Assert.That(m.Kind, Is.EqualTo(ModelKind.Synthesis));
+        Assert.That(m.Inputs.Single().Name, Is.EqualTo("noise"));
+        Assert.That(m.InputWithRole("noise")!.Channels, Is.EqualTo(4));
+        Assert.That(m.Output.Name, Is.EqualTo("image"));
+        Assert.That(m.ValueRange, Is.EqualTo(ValueRange.MinusOneToOne));
+        Assert.That(m.ChannelOrder, Is.EqualTo(ChannelOrder.Rgb));
+        Assert.That((m.NoiseChannels, m.NoiseCell, m.SizeMultiple, m.Tileable), Is.EqualTo((4, 2, 2, true)));
+        Assert.That(m.Guide, Is.Null);
+        Assert.That(m.Provenance["licence"], Is.EqualTo("CC0"));
+        Assert.That(m.Provenance["seed"], Is.EqualTo("20261125"));
+        Assert.That(m.Metrics["params"], Is.EqualTo(15));
+        Assert.That(m.OnnxPath, Is.EqualTo(TestPaths.ModelFixture("synth_tiny.onnx")));
+    }
+
+    [Test]
+    public void Repair_fixture_parses()
+    {
+        ModelManifest m = ModelManifest.Load(TestPaths.ModelFixture("repair_tiny.json"));
+        Assert.That(m.Kind, Is.EqualTo(ModelKind.Repair));
+        Assert.That(m.Inputs.Select(i => (i.Name, i.Role, i.Channels)),
+            Is.EqualTo(new[] { ("image", "image", 3), ("mask", "mask", 1), ("guide", "guide", 3) }));
+        Assert.That((m.GuideScale, m.GuidePatch), Is.EqualTo((4, 5)));
+        Assert.That(m.Noise, Is.Null);
+    }
+
+    [Test]
+    public void Every_problem_is_named_at_once()
+    {
+        const string json = @"{
+            ""name"": """",
+            ""kind"": ""synthesis"",
+            ""inputs"": [ {""name"": ""noise"", ""role"": ""noise"", ""channels"": 8}, {""name"": ""x"", ""role"": ""mask"", ""channels"": 1} ],
+            ""output"": {""name"": ""image"", ""channels"": 4},
+            ""value_range"": [1, -1],
+            ""channel_order"": ""CMYK"",
+            ""noise"": {""channels"": 6, ""cell"": 0},
+            ""size_multiple"": ""eight"",
+            ""tileable"": ""yes""
+        }";
+        var e = Assert.Throws<ModelException>(() => ModelManifest.Parse(json, "bad.json"))!;
+        foreach (string expected in new[]
+                 {
+                     "bad.json", "\"name\" is empty", "\"value_range\" needs lo < hi", "\"channel_order\" is 'CMYK'",
+                     "\"noise.cell\" must be at least 1", "\"size_multiple\" must be a number", "\"tileable\" must be true or false",
+                     "input 'noise' has 8 channels but \"noise\".channels is 6", "input 'x' has role 'mask'", "output 'image' has 4 channels",
+                 })
+            Assert.That(e.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void Repair_needs_its_three_roles_and_a_guide()
+    {
+        const string json = @"{""name"": ""r"", ""kind"": ""repair"", ""inputs"": [{""name"": ""image"", ""role"": ""image"", ""channels"": 4}],
+            ""output"": {""name"": ""out"", ""channels"": 3}, ""value_range"": [-1, 1]}";
+        var e = Assert.Throws<ModelException>(() => ModelManifest.Parse(json, "r.json"))!;
+        Assert.That(e.Message, Does.Contain("\"guide\" is missing").And.Contain("role 'mask'").And.Contain("role 'guide'")
+            .And.Contain("must have 3 channels, not 4"));
+    }
+
+    [Test]
+    public void Missing_and_unknown_fields()
+    {
+        var e = Assert.Throws<ModelException>(() => ModelManifest.Parse(@"{""kind"": ""upscale""}", "m.json"))!;
+        Assert.That(e.Message, Does.Contain("\"name\" is missing").And.Contain("'upscale'").And.Contain("\"inputs\" is missing")
+            .And.Contain("\"output\" is missing").And.Contain("\"value_range\" is missing"));
+    }
+
+    [Test]
+    public void Not_json_names_the_line()
+    {
+        var e = Assert.Throws<ModelException>(() => ModelManifest.Parse("{\n  \"name\": \"x\",\n  oops\n}", "broken.json"))!;
+        Assert.That(e.Message, Does.Contain("broken.json").And.Contain("not valid JSON").And.Contain("line 3"));
+        var e2 = Assert.Throws<ModelException>(() => ModelManifest.Parse("[1, 2]", "array.json"))!;
+        Assert.That(e2.Message, Does.Contain("must be a JSON object"));
+        var e3 = Assert.Throws<ModelException>(() => ModelManifest.Load("/nonexistent/m.json"))!;
+        Assert.That(e3.Message, Does.Contain("/nonexistent/m.json").And.Contain("does not exist"));
+    }
+}
