@@ -62,7 +62,7 @@ internal sealed class DemoApp : IDisposable
             if (options.Material is not null)
                 _settings.Set(PluginKeys.Material, options.Material);
             string pluginsDir = options.Plugins ?? Path.Combine(baseDir, "plugins");
-            _plugins = new PluginManager(pluginsDir, _registry, _surface.Input, Log, _settings, baseDir, watch: !options.Headless || options.Frames is null);
+            _plugins = new PluginManager(pluginsDir, _registry, _surface.Input, Log, _settings, baseDir, watch: options.Watch);
             _context = new DemoContext(_settings, _surface.Input, _plugins, _registry, Log);
             _modes = new IDemoMode[] { new SynthesisMode(), new RepairMode(options.Image is null ? null : RepairedName(options.Image)) };
             _mode = options.Mode == "repair" ? _modes[1] : _modes[0];
@@ -103,6 +103,24 @@ internal sealed class DemoApp : IDisposable
 
     /// <summary>Optional scripted input for headless runs, called before the plugins update.</summary>
     public Action<DemoApp, long>? Script { get; set; }
+
+    /// <summary>
+    /// The command line's run: headless runs get a fixed time step (reproducible frames) and, in repair
+    /// mode, the scripted brush stroke; then the frames, then the screenshot once the plugin settled.
+    /// </summary>
+    public void RunAsOptioned(DemoOptions options)
+    {
+        if (options.Headless && options.Mode == "repair" && options.Stroke)
+            Script = ScriptedStroke.Paint;
+        if (options.Headless && !options.Animate)
+            FixedTimeStep = 1.0 / 60;
+        Run(options.Frames);
+        if (options.Screenshot is not null)
+        {
+            Settle(TimeSpan.FromSeconds(30));
+            Screenshot(options.Screenshot);
+        }
+    }
 
     /// <summary>Runs until the window closes, or for <paramref name="frames"/> frames.</summary>
     public void Run(int? frames)

@@ -24,6 +24,7 @@ internal sealed class DemoOptions
           --plugins DIR            plugin folder (default: plugins/ beside the demo)
           --bench                  headless benchmark: synthesis fps, upload vs memcpy, GC per frame
           --vsync                  windowed: sync to the display
+          --no-watch               do not hot-reload plugins when their DLLs change
         keys: Tab mode | M/N material | Space seed | A animate | T tiled | G seams | +/- size
               repair: left paint, right erase, [ ] brush, D damage from alpha, C clear, B split, S save | Esc quit
         """;
@@ -61,6 +62,8 @@ internal sealed class DemoOptions
     public bool Bench { get; private set; }
 
     public bool Vsync { get; private set; }
+
+    public bool Watch { get; private set; } = true;
 
     public bool Help { get; private set; }
 
@@ -110,6 +113,7 @@ internal sealed class DemoOptions
                 case "--plugins": o.Plugins = Value(); break;
                 case "--bench": o.Bench = true; o.Headless = true; break;
                 case "--vsync": o.Vsync = true; break;
+                case "--no-watch": o.Watch = false; break;
                 case "--help" or "-h": o.Help = true; break;
                 default:
                     if (!arg.StartsWith('-') && File.Exists(arg))

@@ -21,16 +21,7 @@ try
         return Benchmark.Run(options);
 
     using var app = new DemoApp(options);
-    if (options.Headless && options.Mode == "repair" && options.Stroke)
-        app.Script = ScriptedStroke.Paint;
-    if (options.Headless && !options.Animate)
-        app.FixedTimeStep = 1.0 / 60;
-    app.Run(options.Frames);
-    if (options.Screenshot is not null)
-    {
-        app.Settle(TimeSpan.FromSeconds(20));
-        app.Screenshot(options.Screenshot);
-    }
+    app.RunAsOptioned(options);
 
     var failed = app.Plugins.Plugins.Where(p => p.Error is not null).ToList();
     foreach (var plugin in failed)
