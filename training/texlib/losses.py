@@ -58,8 +58,8 @@ def colour_patches(x, patch=5, scales=(1, 2)):
 def soft_histogram(x, bins=32, sigma=0.04):
     """(N,3,H,W) in [-1,1] -> (3, bins) differentiable colour histogram of values in [0,1]."""
     v = ((x + 1) * 0.5).permute(1, 0, 2, 3).reshape(3, -1)
-    if v.shape[1] > 16384:
-        v = v[:, torch.randperm(v.shape[1])[:16384]]
+    if v.shape[1] > 4096:
+        v = v[:, torch.randperm(v.shape[1])[:4096]]
     centres = torch.linspace(0, 1, bins)
     w = torch.exp(-((v[:, :, None] - centres[None, None]) ** 2) / (2 * sigma ** 2))
     h = w.sum(dim=1)

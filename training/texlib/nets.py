@@ -40,30 +40,27 @@ class Up(nn.Module):
 
 class SynthNet(nn.Module):
     """noise (N, C, H/8, W/8) standard normal -> image (N, 3, H, W) in [-1, 1].
-    Three stages at 1/8, 1/4 and 1/2 resolution joined by pixel shuffles; the full-resolution pixels
-    come from a last pixel shuffle, so no convolution runs at full resolution."""
+    Two convolutions at 1/8 resolution (the second dilated for a wider reach), then three steps of
+    nearest x2 upsampling + circular 3x3 convolution, thinner at each resolution. Pixel shuffles in
+    their place (cheaper) left periodic 2x2 / 8x8 patterns after a few minutes of training."""
     cell = 8
 
-    def __init__(self, noise_channels=8, widths=(64, 32, 16), reps=(2, 2, 1)):
+    def __init__(self, noise_channels=8, widths=(48, 32, 12)):
         super().__init__()
         self.noise_channels = noise_channels
         w0, w1, w2 = widths
-        def stage(cin, w, n):
-            layers = []
-            for i in range(n):
-                layers += [conv(cin if i == 0 else w, w), nn.LeakyReLU(0.2)]
-            return nn.Sequential(*layers)
-        self.s0 = stage(noise_channels, w0, reps[0])
-        self.s1 = stage(w0 // 4, w1, reps[1])
-        self.s2 = stage(w1 // 4, w2, reps[2])
-        self.out = conv(w2, 12)
-        self.ps = nn.PixelShuffle(2)
+        act = lambda: nn.LeakyReLU(0.2)
+        self.s0 = nn.Sequential(conv(noise_channels, w0), act(), conv(w0, w0, dilation=2), act())
+        self.s1 = nn.Sequential(conv(w0, w1), act(), conv(w1, w1), act())
+        self.s2 = nn.Sequential(conv(w1, w2), act())
+        self.full = conv(w2, 3)
 
     def forward(self, noise):
+        up = lambda t: F.interpolate(t, scale_factor=2.0, mode='nearest')
         x = self.s0(noise)
-        x = self.s1(self.ps(x))
-        x = self.s2(self.ps(x))
-        return torch.tanh(self.ps(self.out(x)))
+        x = self.s1(up(x))
+        x = self.s2(up(x))
+        return torch.tanh(self.full(up(x)))
 
 
 class RepairNet(nn.Module):

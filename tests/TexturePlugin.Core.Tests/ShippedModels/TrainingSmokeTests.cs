@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace TexturePlugin.Core.Tests.ShippedModels;
+
+/// <summary>The train-your-own command (training/train_synth.py) as the CLI calls it: a few steps on a
+/// tiny exemplar give a working model and manifest; bad input gives exit code 2 and one clear line.
+/// Ignored only when python3 with torch is missing (CI installs it with training/setup.sh).</summary>
+[TestFixture]
+[NonParallelizable]
+public class TrainingSmokeTests
+{
+    private static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+    private static (int Code, string Out, string Err) RunPython(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {Python}");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(240_000))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"{Python} {string.Join(' ', args)} did not finish in 240 s");
+        }
+
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [OneTimeSetUp]
+    public void RequireTorch()
+    {
+        try
+        {
+            var (code, _, _) = RunPython("-c", "import torch, torchvision, onnx, cv2");
+            if (code != 0)
+            {
+                Assert.Ignore($"{Python} lacks torch/torchvision/onnx/cv2: run training/setup.sh");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Ignore("python3 not found: run training/setup.sh");
+        }
+    }
+
+    [Test]
+    public void FewStepsOnATinyExemplarGiveAWorkingModel()
+    {
+        string script = Path.Combine(ShippedModelFiles.RepoRoot, "training", "train_synth.py");
+        string exemplar = Path.Combine(ShippedModelFiles.RepoRoot, "tests", "fixtures", "guide", "procedural_wrap_image.png");
+        string outDir = Path.Combine(Path.GetTempPath(), "texplug-smoke-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, stdout, stderr) = RunPython(script, "--exemplar", exemplar, "--minutes", "0.3", "--steps", "3",
+                "--name", "smoke", "--out", outDir, "--time-runs", "2");
+            Assert.That(code, Is.EqualTo(0), stderr);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.That(lines.Any(l => l.StartsWith("progress ", StringComparison.Ordinal)), Is.True, stdout);
+            Assert.That(lines[^1], Is.EqualTo("model " + Path.Combine(outDir, "smoke.onnx")));
+            Assert.That(File.Exists(Path.Combine(outDir, "smoke.onnx")), Is.True);
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "smoke.json")));
+            Assert.That(doc.RootElement.GetProperty("kind").GetString(), Is.EqualTo("synthesis"));
+            Assert.That(doc.RootElement.GetProperty("metrics").GetProperty("parity_max_abs_diff").GetDouble(), Is.LessThanOrEqualTo(1e-4));
+            Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "smoke.onnx", "smoke.json" }),
+                "no temporary files left behind");
+        }
+        finally
+        {
+            if (Directory.Exists(outDir))
+            {
+                Directory.Delete(outDir, recursive: true);
+            }
+        }
+    }
+
+    [Test]
+    public void UnreadableExemplarFailsWithOneClearLine()
+    {
+        string script = Path.Combine(ShippedModelFiles.RepoRoot, "training", "train_synth.py");
+        string missing = Path.Combine(Path.GetTempPath(), "texplug-no-such-exemplar.png");
+        var (code, stdout, stderr) = RunPython(script, "--exemplar", missing, "--minutes", "0.1", "--name", "x",
+            "--out", Path.GetTempPath());
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr.Trim(), Does.StartWith("error: ").And.Contain(missing).And.Not.Contain("\n"));
+        Assert.That(stdout, Does.Not.Contain("model "));
+    }
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""Exports the repair checkpoint to models/repair.onnx + repair.json, checks parity with PyTorch
+through ONNX Runtime (training/ortrun, max abs diff <= 1e-4), times 256x256 and writes the parity
+fixture tests/fixtures/parity/repair_*.bin (64x64 texture held out from the training corpus).
+
+usage: export_repair.py [--ckpt /work/ckpt/repair.pt] [--out models/] [--metrics eval.json]"""
+import argparse, os, sys, json, datetime
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..'))
+sys.path.insert(0, HERE)
+import numpy as np, torch, cv2
+from texlib import nets, onnxio, corpus
+from texlib.images import read_rgb, to_tensor
+from texlib.guide import coarse_copy_guide
+
+# held out: not picked by corpus.repair_corpus (no keyword), CC-BY-SA-3.0
+FIXTURE_SOURCE = corpus.STK_DIR + 'bow_tile.jpg'
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ckpt', default='/work/ckpt/repair.pt')
+    ap.add_argument('--out', default=os.path.join(ROOT, 'models'))
+    ap.add_argument('--metrics', help='JSON object merged into the manifest metrics (eval tables)')
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    st = torch.load(a.ckpt)
+    G = nets.RepairNet(); G.load_state_dict(st['G']); G.eval()
+    path = os.path.join(a.out, 'repair.onnx')
+    meta = {'texplug.kind': 'repair', 'texplug.value_range': '-1,1', 'texplug.noise_channels': 0,
+            'texplug.noise_cell': 0, 'texplug.size_multiple': G.size_multiple, 'texplug.tileable': 'true',
+            'texplug.name': 'repair', 'texplug.guide_scale': 4, 'texplug.guide_patch': 5}
+    ex = (torch.zeros(1, 3, 64, 64), torch.zeros(1, 1, 64, 64), torch.zeros(1, 3, 64, 64))
+    onnxio.export(G, ex, ['image', 'mask', 'guide'], 'repaired', path, meta)
+    gen = torch.Generator().manual_seed(99)
+    worst = 0.0
+    for h, w in ((64, 64), (96, 128)):
+        img = torch.rand(1, 3, h, w, generator=gen) * 2 - 1
+        mask = (torch.rand(1, 1, h, w, generator=gen) < 0.3).float()
+        guide = torch.rand(1, 3, h, w, generator=gen) * 2 - 1
+        with torch.no_grad():
+            ref = G(img * (1 - mask), mask, guide).numpy()
+        got = onnxio.ort_run(path, {'image': (img * (1 - mask)).numpy(), 'mask': mask.numpy(), 'guide': guide.numpy()})['repaired']
+        worst = max(worst, float(np.abs(got - ref).max()))
+    if worst > 1e-4:
+        os.remove(path)
+        raise SystemExit(f'{path}: ONNX Runtime differs from PyTorch by {worst:.2e} > 1e-4 (model removed)')
+    ms = onnxio.ort_time(path, {'image': (1, 3, 256, 256), 'mask': (1, 1, 256, 256), 'guide': (1, 3, 256, 256)}, runs=30)
+    # parity fixture: a held-out texture with a block and a scratch, 64x64
+    rgb = cv2.resize(read_rgb(FIXTURE_SOURCE)[:256, :256], (64, 64), interpolation=cv2.INTER_AREA)
+    m = np.zeros((64, 64), np.uint8); m[20:40, 24:44] = 1; cv2.line(m, (0, 50), (63, 58), 1, 2)
+    g = coarse_copy_guide(rgb, m)
+    gt = to_tensor(rgb); mk = torch.from_numpy(m).float()[None, None]
+    dmg = gt * (1 - mk); gd = to_tensor(g)
+    with torch.no_grad():
+        out = G(dmg, mk, gd)
+    fx = os.path.join(ROOT, 'tests', 'fixtures', 'parity'); os.makedirs(fx, exist_ok=True)
+    for n, t in (('truth', gt), ('image', dmg), ('mask', mk), ('guide', gd), ('repaired', out)):
+        t.numpy().astype('<f4').tofile(os.path.join(fx, f'repair_{n}.bin'))
+    metrics = {'params': nets.count_params(G), 'gflop_per_256x256': round(nets.gflops(G, (torch.zeros(1, 3, 256, 256), torch.zeros(1, 1, 256, 256), torch.zeros(1, 3, 256, 256))), 4),
+               'ort_ms_256x256_2threads': round(ms, 2), 'parity_max_abs_diff': worst, 'train_losses': {k: round(v, 5) for k, v in st.get('avg', {}).items()}}
+    if a.metrics:
+        metrics.update(json.load(open(a.metrics)))
+    manifest = {
+        'name': 'repair', 'kind': 'repair',
+        'description': 'Generic texture repair: fills damaged pixels (scratches, holes, large blocks, seams across the wrap-around) '
+                       'from the coarse copy guide and the intact surroundings',
+        'inputs': [{'name': 'image', 'role': 'image', 'channels': 3}, {'name': 'mask', 'role': 'mask', 'channels': 1},
+                   {'name': 'guide', 'role': 'guide', 'channels': 3}],
+        'output': {'name': 'repaired', 'channels': 3},
+        'value_range': [-1.0, 1.0], 'channel_order': 'RGB',
+        'guide': {'scale': 4, 'patch': 5},
+        'size_multiple': G.size_multiple, 'tileable': True, 'receptive_field': 96,
+        'provenance': {'data': f'{len(corpus.repair_corpus())} textures of Debian supertuxkart-data 1.4 '
+                               '(/usr/share/games/supertuxkart/data/textures, material keywords; see training/texlib/corpus.py), '
+                               'random 128x128 crops at scale 0.5-1, dihedral flips, random scratches/holes/blocks/seams',
+                       'licence': 'CC-BY-SA-3.0, GPL-3+, GPL, public domain, CC0 (per file, /usr/share/doc/supertuxkart-data/copyright)',
+                       'recipe': 'training/train_repair.py: RepairNet (guide + correction), masked L1 + 5 x ResNet18 perceptual + 0.01 x adversarial '
+                                 '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8',
+                       'training_seconds': round(st['seconds']), 'steps': st['step'],
+                       'date': datetime.date.today().isoformat(), 'seed': st.get('seed', 0)},
+        'metrics': metrics,
+    }
+    onnxio.write_json(os.path.join(a.out, 'repair.json'), manifest)
+    print(f'model {path}: {metrics["params"]} params, {metrics["gflop_per_256x256"]} GFLOP/256^2, {ms:.1f} ms per 256^2, parity {worst:.1e}')
+
+
+if __name__ == '__main__':
+    main()
