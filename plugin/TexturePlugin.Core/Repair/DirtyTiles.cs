@@ -27,7 +27,16 @@ public static class DirtyTiles
     /// <param name="minSize">Smallest tile side (models need 64); capped at the texture's own size.</param>
     /// <param name="cell">Clustering grid cell.</param>
     public static List<TileRect> Compute(DamageMask mask, TileRect region, int margin, int multiple, int minSize = 0, int cell = DefaultCell)
+        => Compute(mask, region, margin, multiple, minSize, cell, new Workspace(), new List<TileRect>());
+
+    /// <summary>
+    /// As <see cref="Compute(DamageMask, TileRect, int, int, int, int)"/>, reusing <paramref name="workspace"/>'s buffers
+    /// and filling <paramref name="tiles"/> (cleared first): allocation-free once the buffers have grown.
+    /// </summary>
+    public static List<TileRect> Compute(DamageMask mask, TileRect region, int margin, int multiple, int minSize, int cell,
+        Workspace workspace, List<TileRect> tiles)
     {
+        tiles.Clear();
         if (margin < 0)
             throw new ArgumentOutOfRangeException(nameof(margin), margin, "The margin cannot be negative.");
         if (multiple < 1 || cell < 1)
@@ -36,43 +45,45 @@ public static class DirtyTiles
         int cw = (w + cell - 1) / cell, ch = (h + cell - 1) / cell;
 
         // Tight damage bounds inside each cell; minX > maxX means a clean cell.
-        var minX = new int[cw * ch];
-        var minY = new int[cw * ch];
-        var maxX = new int[cw * ch];
-        var maxY = new int[cw * ch];
-        minX.AsSpan().Fill(int.MaxValue);
-        minY.AsSpan().Fill(int.MaxValue);
-        maxX.AsSpan().Fill(int.MinValue);
-        maxY.AsSpan().Fill(int.MinValue);
+        int cells = cw * ch;
+        workspace.Ensure(cells);
+        int[] minX = workspace.MinX, minY = workspace.MinY, maxX = workspace.MaxX, maxY = workspace.MaxY;
+        minX.AsSpan(0, cells).Fill(int.MaxValue);
+        minY.AsSpan(0, cells).Fill(int.MaxValue);
+        maxX.AsSpan(0, cells).Fill(int.MinValue);
+        maxY.AsSpan(0, cells).Fill(int.MinValue);
         bool any = false;
         int rw = Math.Min(region.Width, w), rh = Math.Min(region.Height, h);
+        int rx = Mod(region.X, w);
         for (int j = 0; j < rh; j++)
         {
             int y = Mod(region.Y + j, h);
-            int rowOffset = y * w, cellRow = (y / cell) * cw, ly = y % cell;
-            for (int i = 0; i < rw; i++)
+            int cellRow = (y / cell) * cw, ly = y % cell;
+            ReadOnlySpan<byte> row = mask.Bits.AsSpan(y * w, w);
+            // The region's columns are at most two runs of the row (it may wrap once).
+            for (int part = 0; part < 2; part++)
             {
-                int x = Mod(region.X + i, w);
-                if (mask.Bits[rowOffset + x] == 0)
-                    continue;
-                any = true;
-                int c = cellRow + x / cell, lx = x % cell;
-                if (lx < minX[c]) minX[c] = lx;
-                if (lx > maxX[c]) maxX[c] = lx;
-                if (ly < minY[c]) minY[c] = ly;
-                if (ly > maxY[c]) maxY[c] = ly;
+                int start = part == 0 ? rx : 0;
+                int end = part == 0 ? Math.Min(w, rx + rw) : rx + rw - w;
+                for (int x = NextDamaged(row, start, end); x < end; x = NextDamaged(row, x + 1, end))
+                {
+                    any = true;
+                    int c = cellRow + x / cell, lx = x % cell;
+                    if (lx < minX[c]) minX[c] = lx;
+                    if (lx > maxX[c]) maxX[c] = lx;
+                    if (ly < minY[c]) minY[c] = ly;
+                    if (ly > maxY[c]) maxY[c] = ly;
+                }
             }
         }
-        var tiles = new List<TileRect>();
         if (!any)
             return tiles;
 
         // Clusters by breadth-first search over dirty cells, tracking unwrapped cell coordinates so a
         // cluster that crosses an edge gets one contiguous box (and one that circles the texture spans it).
-        var unwrappedX = new int[cw * ch];
-        var unwrappedY = new int[cw * ch];
-        var visited = new bool[cw * ch];
-        var queue = new int[cw * ch];
+        int[] unwrappedX = workspace.UnwrappedX, unwrappedY = workspace.UnwrappedY, queue = workspace.Queue;
+        bool[] visited = workspace.Visited;
+        Array.Clear(visited, 0, cells);
         for (int seed = 0; seed < cw * ch; seed++)
         {
             if (visited[seed] || minX[seed] > maxX[seed])
@@ -122,6 +133,53 @@ public static class DirtyTiles
         return tiles;
     }
 
+    /// <summary>First index in [start, end) whose byte is non-zero, or end.</summary>
+    private static int NextDamaged(ReadOnlySpan<byte> row, int start, int end)
+    {
+        if (start >= end)
+            return end;
+#if NET
+        int i = row.Slice(start, end - start).IndexOfAnyExcept((byte)0);
+        return i < 0 ? end : start + i;
+#else
+        int x = start;
+        while (x < end && ((x & 7) != 0 || end - x < 8))
+        {
+            if (row[x] != 0) return x;
+            x++;
+        }
+        ReadOnlySpan<ulong> words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(row.Slice(x, (end - x) & ~7));
+        int k = 0;
+        while (k < words.Length && words[k] == 0) k++;
+        for (x += k * 8; x < end; x++)
+            if (row[x] != 0) return x;
+        return end;
+#endif
+    }
+
+    private sealed class RowMajor : IComparer<TileRect>
+    {
+        public static readonly RowMajor Instance = new();
+        public int Compare(TileRect a, TileRect b) => a.Y != b.Y ? a.Y.CompareTo(b.Y) : a.X.CompareTo(b.X);
+    }
+
+    /// <summary>Reusable buffers of <see cref="Compute(DamageMask, TileRect, int, int, int, int, Workspace, List{TileRect})"/>.</summary>
+    public sealed class Workspace
+    {
+        internal int[] MinX = Array.Empty<int>(), MinY = Array.Empty<int>(), MaxX = Array.Empty<int>(), MaxY = Array.Empty<int>();
+        internal int[] UnwrappedX = Array.Empty<int>(), UnwrappedY = Array.Empty<int>(), Queue = Array.Empty<int>();
+        internal bool[] Visited = Array.Empty<bool>();
+
+        internal void Ensure(int cells)
+        {
+            if (MinX.Length >= cells)
+                return;
+            MinX = new int[cells]; MinY = new int[cells]; MaxX = new int[cells]; MaxY = new int[cells];
+            UnwrappedX = new int[cells]; UnwrappedY = new int[cells]; Queue = new int[cells];
+            Visited = new bool[cells];
+        }
+    }
+
     private static (int Start, int Length) Normalize(bool circles, long start, long length, int multiple, int period, int minSize)
     {
         // A tile that spans the texture wraps onto itself; below the model's minimum it repeats the texture.
@@ -154,7 +212,7 @@ public static class DirtyTiles
                     merged = true;
                 }
         }
-        tiles.Sort((a, b) => a.Y != b.Y ? a.Y.CompareTo(b.Y) : a.X.CompareTo(b.X));
+        tiles.Sort(RowMajor.Instance);
     }
 
     /// <summary>Whether two wrapped intervals overlap or touch, and their union (possibly the full period).</summary>

@@ -23,6 +23,8 @@ public sealed class RepairEngine : IDisposable
     private readonly RunnerCache _runners;
     private readonly CoarseGuide _guide;
     private readonly string _imageName, _maskName, _guideName, _outputName;
+    private readonly DirtyTiles.Workspace _workspace = new();
+    private readonly List<TileRect> _tiles = new();
     private byte[] _tileRgba = Array.Empty<byte>();
     private byte[] _tileMask = Array.Empty<byte>();
     private byte[] _tileGuide = Array.Empty<byte>();
@@ -116,13 +118,16 @@ public sealed class RepairEngine : IDisposable
         return result;
     }
 
-    /// <summary>Repairs <paramref name="image"/> in place; returns the tiles that ran (the changed areas).</summary>
+    /// <summary>
+    /// Repairs <paramref name="image"/> in place; returns the tiles that ran (the changed areas; the list is reused by
+    /// the next call). Allocation-free in steady state.
+    /// </summary>
     public IReadOnlyList<TileRect> RepairInPlace(RgbaImage image, DamageMask mask, bool dirtyTilesOnly = true,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckPair(image, mask);
         List<TileRect> tiles = dirtyTilesOnly
-            ? DirtyTiles.Compute(mask, Margin, Multiple, MinimumSize)
+            ? DirtyTiles.Compute(mask, new TileRect(0, 0, mask.Width, mask.Height), Margin, Multiple, MinimumSize, DirtyTiles.DefaultCell, _workspace, _tiles)
             : WholeTile(image.Width, image.Height, mask);
         RunTiles(image, mask, tiles, progress, cancellationToken);
         return tiles;
@@ -130,13 +135,14 @@ public sealed class RepairEngine : IDisposable
 
     /// <summary>
     /// Live painting: repairs, in place, the damage of <paramref name="mask"/> inside <paramref name="region"/> (the
-    /// rectangle a brush stroke touched, wrapping), and returns the tiles that changed (upload only those).
+    /// rectangle a brush stroke touched, wrapping), and returns the tiles that changed (upload only those; the list is
+    /// reused by the next call).
     /// </summary>
     public IReadOnlyList<TileRect> RepairRegion(RgbaImage image, DamageMask mask, TileRect region,
         CancellationToken cancellationToken = default)
     {
         CheckPair(image, mask);
-        List<TileRect> tiles = DirtyTiles.Compute(mask, region, Margin, Multiple, MinimumSize);
+        List<TileRect> tiles = DirtyTiles.Compute(mask, region, Margin, Multiple, MinimumSize, DirtyTiles.DefaultCell, _workspace, _tiles);
         RunTiles(image, mask, tiles, null, cancellationToken);
         return tiles;
     }
@@ -158,12 +164,12 @@ public sealed class RepairEngine : IDisposable
 
     private List<TileRect> WholeTile(int width, int height, DamageMask mask)
     {
-        var tiles = new List<TileRect>();
-        if (mask.CountDamaged() == 0)
-            return tiles;
+        _tiles.Clear();
+        if (Array.IndexOf(mask.Bits, (byte)1) < 0 && mask.CountDamaged() == 0)
+            return _tiles;
         int w = RoundUp(Math.Max(width, MinimumSize), Multiple), h = RoundUp(Math.Max(height, MinimumSize), Multiple);
-        tiles.Add(new TileRect(0, 0, w, h));
-        return tiles;
+        _tiles.Add(new TileRect(0, 0, w, h));
+        return _tiles;
     }
 
     private void RunTiles(RgbaImage image, DamageMask mask, List<TileRect> tiles, IProgress<double>? progress, CancellationToken cancellationToken)

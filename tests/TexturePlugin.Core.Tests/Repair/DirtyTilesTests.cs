@@ -87,6 +87,19 @@ public class DirtyTilesTests
     }
 
     [Test]
+    public void ARegionThatWrapsSeesDamageOnBothSides()
+    {
+        var mask = new DamageMask(200, 100);
+        mask.FillRect(2, 50, 3, 3);
+        mask.FillRect(196, 10, 3, 3);
+        mask.FillRect(100, 50, 3, 3);
+        var tiles = DirtyTiles.Compute(mask, new TileRect(190, 0, 20, 100), margin: 4, multiple: 8);
+        Assert.That(tiles.Sum(t => Covers(t, 3, 51, 200, 100, 4) ? 1 : 0), Is.EqualTo(1));
+        Assert.That(tiles.Sum(t => Covers(t, 197, 11, 200, 100, 4) ? 1 : 0), Is.EqualTo(1));
+        Assert.That(tiles.Any(t => Covers(t, 101, 51, 200, 100, 0)), Is.False);
+    }
+
+    [Test]
     public void ExtractWrapsAroundBothEdges()
     {
         var rgba = new byte[8 * 4 * 4];
