@@ -106,4 +106,29 @@ public sealed class BadModelTests
         var e = Assert.Throws<ModelException>(() => session.CreateRunner(new Dictionary<string, int[]> { ["noise"] = new[] { 1, 4, 4, 4 } }))!;
         Assert.That(e.Message, Does.Contain("there is no input 'noise' (inputs: z)").And.Contain("no shape given for input 'z' [1, 5, ?, ?]"));
     }
+
+    [Test]
+    public void A_graph_onnx_runtime_rejects_is_reported_as_the_models_problem()
+    {
+        // Valid protobuf, unknown operator: only ONNX Runtime can tell.
+        byte[] bytes = File.ReadAllBytes(TestPaths.ModelFixture("synth_tiny.onnx"));
+        byte[] tanh = System.Text.Encoding.ASCII.GetBytes("Tanh");
+        int at = bytes.AsSpan().IndexOf(tanh);
+        Assert.That(at, Is.GreaterThan(0), "the fixture has a Tanh node");
+        bytes[at + 3] = (byte)'x';
+        string path = _temp.File("unknown_op.onnx");
+        File.WriteAllBytes(path, bytes);
+        var e = Fails(path, "ONNX Runtime cannot load the model");
+        Assert.That(e.Message, Does.Contain("Tanx"));
+        Assert.That(e.InnerException, Is.Not.Null);
+    }
+
+    [Test]
+    public void Negative_thread_count_is_refused()
+    {
+        SessionConfig config = Config();
+        config.IntraOpThreads = -2;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ModelSession.Open(TestPaths.ModelFixture("synth_tiny.onnx"), config))!;
+        Assert.That(e.Message, Does.Contain("IntraOpThreads"));
+    }
 }
