@@ -3,9 +3,10 @@ namespace TexturePlugin.Core.Repair;
 /// <summary>
 /// Which parts of a texture must go through the repair network: the damaged pixels grouped into
 /// connected clusters (8-connected, wrapping around the texture's edges), each cluster's bounding box
-/// grown by a context margin and rounded up to the model's size multiple, and boxes merged until no two
-/// touch. Every damaged pixel then lies in exactly one tile, at least <c>margin</c> pixels from its edge
-/// (or the tile spans the whole texture on that axis and wraps exactly).
+/// grown by a context margin and rounded up to the model's size multiple, and tiles that touch merged
+/// when the merged tile is no larger than the two apart. Every damaged pixel then lies in at least one
+/// tile at least <c>margin</c> pixels from its edge (or in a tile spanning the whole texture on that axis,
+/// which wraps exactly); see <see cref="Owns"/> for which tile writes it when tiles overlap.
 /// </summary>
 public static class DirtyTiles
 {
@@ -207,6 +208,10 @@ public static class DirtyTiles
                         continue;
                     var (x, width) = Normalize(false, ux, uw, multiple, w, minSize);
                     var (y, height) = Normalize(false, uy, uh, multiple, h, minSize);
+                    // Merge only when one tile costs no more than the two: boxes of diagonal neighbours would
+                    // otherwise snowball into the whole texture. Tiles left overlapping are fine (see the summary).
+                    if ((long)width * height > tiles[i].Area + tiles[j].Area)
+                        continue;
                     tiles[i] = new TileRect(x, y, width, height);
                     tiles.RemoveAt(j);
                     merged = true;
@@ -235,6 +240,28 @@ public static class DirtyTiles
         }
         u0 = uw = 0;
         return false;
+    }
+
+    /// <summary>
+    /// Whether texture pixel (<paramref name="x"/>, <paramref name="y"/>) lies at least <paramref name="margin"/> pixels
+    /// inside <paramref name="tile"/> (axes that span the whole texture count as inside). Of overlapping tiles, the
+    /// first in the list for which this holds writes the pixel: its context then reaches the model's whole receptive field.
+    /// </summary>
+    public static bool Owns(TileRect tile, int x, int y, int width, int height, int margin)
+    {
+        if (tile.Width < width)
+        {
+            int dx = Mod(x - tile.X, width);
+            if (dx < margin || dx >= tile.Width - margin)
+                return false;
+        }
+        if (tile.Height < height)
+        {
+            int dy = Mod(y - tile.Y, height);
+            if (dy < margin || dy >= tile.Height - margin)
+                return false;
+        }
+        return true;
     }
 
     /// <summary>Copies a wrapped rectangle of an RGBA8 texture into a tightly packed RGBA8 buffer.</summary>

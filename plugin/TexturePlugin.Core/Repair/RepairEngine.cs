@@ -25,6 +25,8 @@ public sealed class RepairEngine : IDisposable
     private readonly string _imageName, _maskName, _guideName, _outputName;
     private readonly DirtyTiles.Workspace _workspace = new();
     private readonly List<TileRect> _tiles = new();
+    private TileRect[] _earlier = new TileRect[16];
+    private int _margin;
     private byte[] _tileRgba = Array.Empty<byte>();
     private byte[] _tileMask = Array.Empty<byte>();
     private byte[] _tileGuide = Array.Empty<byte>();
@@ -49,7 +51,7 @@ public sealed class RepairEngine : IDisposable
         Order = manifest.ChannelOrder;
         _guide = new CoarseGuide(manifest.GuideScale, manifest.GuidePatch);
         Multiple = Lcm(Lcm(Math.Max(1, manifest.SizeMultiple), manifest.GuideScale), TileQuantum);
-        Margin = Math.Max(0, manifest.ReceptiveField);
+        _margin = Math.Max(0, manifest.ReceptiveField);
         int planes = Order.PlaneCount();
         _runners = new RunnerCache(session, (w, h) => new Dictionary<string, int[]>
         {
@@ -100,8 +102,15 @@ public sealed class RepairEngine : IDisposable
     /// <summary>Tile sides are multiples of this.</summary>
     public int Multiple { get; }
 
-    /// <summary>Context pixels around the damage in each tile (the model's receptive field).</summary>
-    public int Margin { get; }
+    /// <summary>
+    /// Context pixels around the damage in each tile. Default: the model's receptive field, so a tile sees everything a
+    /// whole-texture pass would. Smaller is faster (less of the texture runs) but may differ from a whole-texture repair.
+    /// </summary>
+    public int Margin
+    {
+        get => _margin;
+        set => _margin = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The margin cannot be negative.");
+    }
 
     /// <summary>Smallest tile side a model accepts (ARCHITECTURE.md: 64).</summary>
     public const int MinimumSize = 64;
@@ -174,16 +183,19 @@ public sealed class RepairEngine : IDisposable
 
     private void RunTiles(RgbaImage image, DamageMask mask, List<TileRect> tiles, IProgress<double>? progress, CancellationToken cancellationToken)
     {
+        if (_earlier.Length < tiles.Count)
+            _earlier = new TileRect[tiles.Count * 2];
         for (int t = 0; t < tiles.Count; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            RunTile(image, mask, tiles[t], cancellationToken);
+            RunTile(image, mask, tiles, t, cancellationToken);
             progress?.Report((t + 1.0) / tiles.Count);
         }
     }
 
-    private void RunTile(RgbaImage image, DamageMask mask, TileRect tile, CancellationToken cancellationToken)
+    private void RunTile(RgbaImage image, DamageMask mask, List<TileRect> tiles, int index, CancellationToken cancellationToken)
     {
+        TileRect tile = tiles[index];
         int tw = tile.Width, th = tile.Height, pixels = tw * th;
         EnsureBuffers(pixels);
         Span<byte> rgba = _tileRgba.AsSpan(0, pixels * 4), damaged = _tileMask.AsSpan(0, pixels);
@@ -210,8 +222,13 @@ public sealed class RepairEngine : IDisposable
         runner.Run(cancellationToken);
         TensorConvert.FromTensor(runner.Output(_outputName), tw, th, repaired, tw * 4, Range, Order);
 
-        // Write back damaged pixels only, each texture pixel once (a tile wider than the texture repeats it).
+        // Write back damaged pixels only, each texture pixel once (a tile wider than the texture repeats it), and only
+        // those this tile owns: deep enough inside it, and not owned by an earlier overlapping tile.
         int cols = Math.Min(tw, image.Width), rows = Math.Min(th, image.Height);
+        int earlier = 0;
+        for (int e = 0; e < index; e++)
+            if (Overlap(tiles[e], tile, image.Width, image.Height))
+                _earlier[earlier++] = tiles[e];
         byte[] dst = image.Pixels;
         for (int j = 0; j < rows; j++)
         {
@@ -222,6 +239,8 @@ public sealed class RepairEngine : IDisposable
                 if (damaged[k] == 0)
                     continue;
                 int x = DirtyTiles.Mod(tile.X + i, image.Width);
+                if (!DirtyTiles.Owns(tile, x, y, image.Width, image.Height, Margin) || OwnedEarlier(earlier, x, y, image.Width, image.Height))
+                    continue;
                 int d = (y * image.Width + x) * 4;
                 dst[d] = repaired[k * 4];
                 dst[d + 1] = repaired[k * 4 + 1];
@@ -230,6 +249,25 @@ public sealed class RepairEngine : IDisposable
                 dst[d + 3] = guide[k * 4 + 3];
             }
         }
+    }
+
+    private bool OwnedEarlier(int count, int x, int y, int width, int height)
+    {
+        for (int e = 0; e < count; e++)
+            if (DirtyTiles.Owns(_earlier[e], x, y, width, height, Margin))
+                return true;
+        return false;
+    }
+
+    private static bool Overlap(TileRect a, TileRect b, int width, int height) =>
+        AxisOverlap(a.X, a.Width, b.X, b.Width, width) && AxisOverlap(a.Y, a.Height, b.Y, b.Height, height);
+
+    private static bool AxisOverlap(int a0, int aw, int b0, int bw, int period)
+    {
+        if (aw >= period || bw >= period)
+            return true;
+        int d = DirtyTiles.Mod(b0 - a0, period);
+        return d < aw || period - d < bw;
     }
 
     private void CheckPair(RgbaImage image, DamageMask mask)

@@ -74,6 +74,31 @@ public class RepairEngineTests
     }
 
     [Test]
+    public void OverlappingTilesWriteEachDamagedPixelFromATileThatSeesItsWholeContext()
+    {
+        RgbaImage image = EngineFixtures.Pattern(192, 192, 7);
+        var mask = new DamageMask(192, 192);
+        mask.FillRect(40, 40, 4, 4);
+        mask.FillRect(70, 70, 4, 4);   // its tile contains the first cluster, but too close to its edge to own it
+        _local.Margin = 24;
+        try
+        {
+            RgbaImage work = image.Clone();
+            var tiles = _local.RepairInPlace(work, mask).ToList();
+            Assert.That(tiles, Has.Count.EqualTo(2), string.Join(", ", tiles));
+            RgbaImage whole = _local.Repair(image, mask, dirtyTilesOnly: false);
+            int maxDiff = 0;
+            for (int i = 0; i < work.Pixels.Length; i++)
+                maxDiff = Math.Max(maxDiff, Math.Abs(work.Pixels[i] - whole.Pixels[i]));
+            Assert.That(maxDiff, Is.LessThanOrEqualTo(1));
+        }
+        finally
+        {
+            _local.Margin = _local.Manifest.ReceptiveField;
+        }
+    }
+
+    [Test]
     public void RegionRepairTouchesOnlyTheStroke()
     {
         RgbaImage image = EngineFixtures.Pattern(256, 256, 5);
