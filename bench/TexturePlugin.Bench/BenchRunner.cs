@@ -111,7 +111,24 @@ public static class BenchRunner
             long bytes2048 = Allocated(() => repair.RepairInPlace(work2048, scattered));
             report.Rows.Add(new BenchRow("repair 2048 2% allocated/call (in place)", bytes2048, "B", AllocationSlackBytes));
         }
+        report.Notes.Add(LoadNote());
         return report;
+    }
+
+    /// <summary>Medians are wall-clock: say how busy the machine was.</summary>
+    private static string LoadNote()
+    {
+        string load = "unknown";
+        try
+        {
+            if (File.Exists("/proc/loadavg"))
+                load = string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            // Not Linux, or not readable: the note says unknown.
+        }
+        return $"{Environment.ProcessorCount} logical CPUs, load average {load} (wall-clock medians include other processes' load)";
     }
 
     private static void AddPeers(BenchReport report, string name, double ms, double target, Peers? peers, RgbaImage texture, DamageMask mask,

@@ -25,6 +25,8 @@ public static class TexplugApp
                 ColorSystem = ColorSystemSupport.NoColors,
                 Interactive = InteractionSupport.No,
             });
+        if (output != Console.Out || Console.IsOutputRedirected)
+            console.Profile.Width = Math.Max(console.Profile.Width, 160);   // tables in files and pipes need not wrap at 80
         var global = new GlobalOptions();
         var root = new RootCommand("texplug: texture synthesis and repair with small neural networks");
         global.AddTo(root);

@@ -100,7 +100,8 @@ internal static class SynthCommand
             material = m;
             return true;
         }
-        string known = string.Join(", ", (catalog?.Entries.Where(e => e.HasOnnx).Select(e => e.Name) ?? Enumerable.Empty<string>())
+        string known = string.Join(", ", (catalog?.Entries.Where(e => e.HasOnnx && CliIO.TryManifest(e.ManifestPath)?.Kind == ModelKind.Synthesis)
+                .Select(e => e.Name) ?? Enumerable.Empty<string>())
             .Concat(ProceduralMaterial.All.Select(p => p.Name)));
         throw new CliException($"Unknown material '{name}'; known: {known}.");
     }
