@@ -116,10 +116,18 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>training/train_synth.py, walking up from the program's folder, then from the current folder.</summary>
+    /// <summary>
+    /// training/train_synth.py, walking up from the program's folder, then from the current folder, then the source tree
+    /// the program was built from.
+    /// </summary>
     internal static string FindTrainingScript()
     {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        string? built = typeof(TrainCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "TexplugSourceRoot")?.Value;
+        var starts = new List<string> { AppContext.BaseDirectory, Directory.GetCurrentDirectory() };
+        if (!string.IsNullOrEmpty(built) && Directory.Exists(built))
+            starts.Add(built!);
+        foreach (string start in starts)
             for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
             {
                 string candidate = Path.Combine(dir.FullName, "training", "train_synth.py");
