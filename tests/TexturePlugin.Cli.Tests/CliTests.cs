@@ -87,6 +87,21 @@ public class CliTests
     }
 
     [Test]
+    public void AnimationFramesAtASteadyRate()
+    {
+        var r = Run("synth", "--model", Path.Combine(_fixtures, "fixture_synth.onnx"), "--size", "64x64", "--frames", "3", "--fps", "10",
+            "--speed", "1", "-o", Out);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        byte[][] frames = Enumerable.Range(0, 3).Select(f => ImageIO.Load(Path.Combine(_dir, $"out_f{f:D4}.png")).Pixels).ToArray();
+        Assert.That(frames[1], Is.Not.EqualTo(frames[0]));
+        Assert.That(frames[2], Is.Not.EqualTo(frames[1]));
+        foreach (string f in Directory.GetFiles(_dir))
+            File.Delete(f);
+        AssertFailsCleanly(Run("synth", "--material", "lava", "--size", "64x64", "--frames", "2", "--count", "2", "-o", Path.Combine(_dir, "out2.png")),
+            "not both", Path.Combine(_dir, "out2.png"));
+    }
+
+    [Test]
     public void RepairAndTileWithTheCatalogsRepairModel()
     {
         string input = Image("in.png", 96, 64, alphaHole: 0);

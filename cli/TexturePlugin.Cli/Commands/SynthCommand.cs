@@ -8,7 +8,9 @@ using TexturePlugin.Core.Synthesis;
 
 namespace TexturePlugin.Cli.Commands;
 
-/// <summary><c>texplug synth --material NAME | --model PATH --size WxH --seed S [--count N] [--time T] -o OUT</c></summary>
+/// <summary>
+/// <c>texplug synth --material NAME | --model PATH --size WxH --seed S [--count N] [--time T] [--frames F --fps R --speed V] -o OUT</c>
+/// </summary>
 internal static class SynthCommand
 {
     public static Command Create(GlobalOptions global, IAnsiConsole console)
@@ -19,8 +21,14 @@ internal static class SynthCommand
         var seed = new Option<int>("--seed") { Description = "Seed (the same seed gives the same texture)", DefaultValueFactory = _ => 1 };
         var count = new Option<int>("--count") { Description = "Variants: seeds S .. S+N-1, written as OUT_SEED.ext", DefaultValueFactory = _ => 1 };
         var time = new Option<double>("--time") { Description = "Animation time in noise slices (0 = still)", DefaultValueFactory = _ => 0.0 };
+        var frames = new Option<int>("--frames") { Description = "Animation: this many frames, written as OUT_fNNNN.ext", DefaultValueFactory = _ => 1 };
+        var fps = new Option<double>("--fps") { Description = "Animation frame rate", DefaultValueFactory = _ => 24.0 };
+        var speed = new Option<double>("--speed") { Description = "Animation speed in noise slices per second", DefaultValueFactory = _ => 0.5 };
         var output = new Option<string>("--output", "-o") { Description = "Output image (.png .tga .jpg .bmp)", Required = true };
-        var command = new Command("synth", "Generate textures from a material or a model") { material, model, size, seed, count, time, output };
+        var command = new Command("synth", "Generate textures from a material or a model")
+        {
+            material, model, size, seed, count, time, frames, fps, speed, output,
+        };
         command.SetAction(result =>
         {
             string? materialName = result.GetValue(material), modelPath = result.GetValue(model);
@@ -29,13 +37,27 @@ internal static class SynthCommand
             var (width, height) = CliIO.ParseSize(result.GetValue(size));
             int n = result.GetValue(count), firstSeed = result.GetValue(seed);
             double t = result.GetValue(time);
+            int frameCount = result.GetValue(frames);
+            double rate = result.GetValue(fps), slicesPerSecond = result.GetValue(speed);
             if (n < 1)
                 throw new CliException($"--count must be at least 1, not {n}.");
             if (double.IsNaN(t) || double.IsInfinity(t))
                 throw new CliException("--time must be a finite number.");
+            if (frameCount < 1)
+                throw new CliException($"--frames must be at least 1, not {frameCount}.");
+            if (!(rate > 0) || double.IsInfinity(rate) || double.IsNaN(slicesPerSecond) || double.IsInfinity(slicesPerSecond))
+                throw new CliException("--fps must be positive and --speed finite.");
+            if (frameCount > 1 && n > 1)
+                throw new CliException("Give either --count (variants) or --frames (animation), not both.");
             string outPath = CliIO.CheckOutput(result.GetValue(output));
-            string[] outPaths = Enumerable.Range(0, n).Select(i => n == 1 ? outPath
-                : Path.Combine(Path.GetDirectoryName(outPath) ?? "", $"{Path.GetFileNameWithoutExtension(outPath)}_{firstSeed + i}{Path.GetExtension(outPath)}")).ToArray();
+            string Named(string suffix) =>
+                Path.Combine(Path.GetDirectoryName(outPath) ?? "", $"{Path.GetFileNameWithoutExtension(outPath)}_{suffix}{Path.GetExtension(outPath)}");
+            // One job per output: (seed, time) of a variant or of an animation frame at a steady frame rate.
+            var jobs = frameCount > 1
+                ? Enumerable.Range(0, frameCount).Select(f => (Seed: firstSeed, Time: t + f / rate * slicesPerSecond, Path: Named($"f{f:D4}"))).ToArray()
+                : Enumerable.Range(0, n).Select(i => (Seed: firstSeed + i, Time: t, Path: n == 1 ? outPath : Named((firstSeed + i).ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToArray();
+            n = jobs.Length;
+            string[] outPaths = jobs.Select(j => j.Path).ToArray();
 
             var watch = Stopwatch.StartNew();
             var images = new RgbaImage[n];
@@ -47,7 +69,7 @@ internal static class SynthCommand
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        images[i] = procedural.Render(width, height, firstSeed + i, t);
+                        images[i] = procedural.Render(width, height, jobs[i].Seed, jobs[i].Time);
                         progress.Report((i + 1.0) / n);
                     }
                     return 0;
@@ -70,7 +92,7 @@ internal static class SynthCommand
                         for (int i = 0; i < n; i++)
                         {
                             int k = i;
-                            images[i] = engine.Generate(width, height, firstSeed + i, t,
+                            images[i] = engine.Generate(width, height, jobs[i].Seed, jobs[i].Time,
                                 new InlineProgress(f => progress.Report((k + f) / n)));
                         }
                         return 0;
@@ -80,7 +102,9 @@ internal static class SynthCommand
             // Everything generated: only now write (each file atomically).
             for (int i = 0; i < n; i++)
                 ImageIO.Save(images[i], outPaths[i]);
-            console.MarkupLine($"wrote {Markup.Escape(string.Join(", ", outPaths))} ({width}x{height}, seed {firstSeed}{(n > 1 ? $"..{firstSeed + n - 1}" : "")}, {Markup.Escape(source)}) in {watch.ElapsedMilliseconds} ms");
+            string what = frameCount > 1 ? $"{frameCount} frames at {rate} fps, seed {firstSeed}" : $"seed {firstSeed}{(n > 1 ? $"..{firstSeed + n - 1}" : "")}";
+            string files = n <= 4 ? string.Join(", ", outPaths) : $"{outPaths[0]} .. {outPaths[n - 1]}";
+            console.MarkupLine(Markup.Escape($"wrote {files} ({width}x{height}, {what}, {source}) in {watch.ElapsedMilliseconds} ms"));
             return 0;
         });
         return command;
