@@ -40,6 +40,13 @@ public class SynthesisEngineTests
         }
         Assert.That(maxDiff, Is.LessThanOrEqualTo(1), $"{differing} values differ");
         Assert.That(differing, Is.LessThanOrEqualTo(onePass.Pixels.Length / 1000));
+        // And the tiled texture still wraps: the fixture upsamples 8x (nearest), so compare the wrap-around column
+        // with the other columns on noise-cell boundaries.
+        double Step(int x0) => Enumerable.Range(0, tiled.Height).Sum(y =>
+            Enumerable.Range(0, 3).Sum(c => Math.Abs(tiled.Pixel((x0 + 1) % tiled.Width, y)[c] - tiled.Pixel(x0, y)[c])));
+        double wrap = Step(tiled.Width - 1);
+        double interior = Enumerable.Range(1, tiled.Width / 8 - 1).Average(k => Step(8 * k - 1));
+        Assert.That(wrap, Is.LessThan(1.3 * interior), $"wrap {wrap}, interior cell boundaries {interior}");
     }
 
     [Test]
