@@ -32,6 +32,7 @@ internal sealed class DemoApp : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private IDemoMode _mode;
     private double _uploadMs;
+    private double _hudBuiltAt = -1;
     private long _frame;
     private double _lastTime;
     private double _fps;
@@ -67,6 +68,7 @@ internal sealed class DemoApp : IDisposable
             _modes = new IDemoMode[] { new SynthesisMode(), new RepairMode(options.Image is null ? null : RepairedName(options.Image)) };
             _mode = options.Mode == "repair" ? _modes[1] : _modes[0];
             _settings.Set(PluginKeys.Mode, _mode.Name);
+            MaxFps = options.MaxFps ?? (options.Headless ? 0 : 240);
             Log.Write(LogLevel.Info, "host", $"{_surface.Kind}, OpenGL {_device.Version} on {_device.Renderer}, upload ring {(_registry.Ring.IsPersistent ? "persistent mapped" : "orphaning")} {_registry.Ring.SlotCount} x {_registry.Ring.SlotBytes / 1024} KiB");
             _plugins.StartAll();
             if (options.Image is not null)
@@ -100,6 +102,11 @@ internal sealed class DemoApp : IDisposable
 
     /// <summary>When set, replaces the wall clock (reproducible headless runs): seconds per frame.</summary>
     public double? FixedTimeStep { get; set; }
+
+    /// <summary>Frame-rate cap (0 = none): the loop sleeps until the next frame is due.</summary>
+    public double MaxFps { get; set; }
+
+    private double _nextFrameDue;
 
     /// <summary>Optional scripted input for headless runs, called before the plugins update.</summary>
     public Action<DemoApp, long>? Script { get; set; }
@@ -201,11 +208,29 @@ internal sealed class DemoApp : IDisposable
         _renderer.BeginFrame(width, height);
         _mode.Draw(_context, _renderer);
         if (_options.Hud)
-            _renderer.DrawHud(HudLines(), 12, 12, hudScale);
+        {
+            // Text is rebuilt four times a second, not every frame: formatting allocates.
+            if (_clock.Elapsed.TotalSeconds - _hudBuiltAt > 0.25 || _hud.Count == 0)
+            {
+                HudLines();
+                _hudBuiltAt = _clock.Elapsed.TotalSeconds;
+            }
+
+            _renderer.DrawHud(_hud, 12, 12, hudScale);
+        }
         if (_surface is not HeadlessSurface)
             _renderer.BlitToWindow();
         _surface.Present();
         _device.ProcessDeletions();
+
+        if (MaxFps > 0)
+        {
+            double due = Math.Max(_nextFrameDue, _clock.Elapsed.TotalSeconds - 1.0 / MaxFps) + 1.0 / MaxFps;
+            _nextFrameDue = due;
+            double wait = due - _clock.Elapsed.TotalSeconds;
+            if (wait > 0.0005)
+                Thread.Sleep(TimeSpan.FromSeconds(wait));
+        }
 
         _frame++;
         _fpsWindowFrames++;

@@ -24,6 +24,7 @@ internal sealed class DemoOptions
           --plugins DIR            plugin folder (default: plugins/ beside the demo)
           --bench                  headless benchmark: synthesis fps, upload vs memcpy, GC per frame
           --vsync                  windowed: sync to the display
+          --max-fps N              cap the frame rate (default: none headless, 240 windowed)
           --no-watch               do not hot-reload plugins when their DLLs change
         keys: Tab mode | M/N material | Space seed | A animate | T tiled | G seams | +/- size
               repair: left paint, right erase, [ ] brush, D damage from alpha, C clear, B split, S save | Esc quit
@@ -64,6 +65,8 @@ internal sealed class DemoOptions
     public bool Vsync { get; private set; }
 
     public bool Watch { get; private set; } = true;
+
+    public double? MaxFps { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -114,6 +117,7 @@ internal sealed class DemoOptions
                 case "--bench": o.Bench = true; o.Headless = true; break;
                 case "--vsync": o.Vsync = true; break;
                 case "--no-watch": o.Watch = false; break;
+                case "--max-fps": o.MaxFps = Int(1, 10000); break;
                 case "--help" or "-h": o.Help = true; break;
                 default:
                     if (!arg.StartsWith('-') && File.Exists(arg))

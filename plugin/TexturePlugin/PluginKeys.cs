@@ -32,7 +32,8 @@ public static class PluginKeys
     public const string Provider = "provider";
     public const string Materials = "materials";             // comma-separated
     public const string CurrentMaterial = "material";
-    public const string FramesProduced = "frames";
+    public const string FramesProduced = "frames";           // images uploaded
+    public const string Renders = "renders";                 // images rendered (some replaced by newer ones before upload)
     public const string Damaged = "damaged_pixels";
     public const string Status = "status";
     public const string Busy = "busy";                        // 1 while a worker has the newest request in hand

@@ -49,8 +49,10 @@ internal sealed class DemoContext
     /// <summary>The first running plugin's texture of that name, or null.</summary>
     public OpenGL.Textures.GpuTexture? PluginTexture(string name)
     {
-        foreach (var plugin in Plugins.Plugins)
+        var plugins = Plugins.Plugins;
+        for (int i = 0; i < plugins.Count; i++) // by index: a foreach over the interface would allocate every frame
         {
+            var plugin = plugins[i];
             if (plugin.State != PluginState.Running)
                 continue;
             var handle = plugin.Host!.Textures.Find(name);
@@ -66,9 +68,10 @@ internal sealed class DemoContext
     {
         get
         {
-            foreach (var plugin in Plugins.Plugins)
-                if (plugin.State == PluginState.Running)
-                    return plugin.Host!.StatsBoard;
+            var plugins = Plugins.Plugins;
+            for (int i = 0; i < plugins.Count; i++)
+                if (plugins[i].State == PluginState.Running)
+                    return plugins[i].Host!.StatsBoard;
             return null;
         }
     }

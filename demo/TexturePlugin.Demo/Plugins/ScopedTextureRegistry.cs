@@ -14,6 +14,7 @@ internal sealed class ScopedTextureRegistry : ITextureRegistry
     private readonly GlTextureRegistry _inner;
     private readonly string _prefix;
     private readonly HashSet<int> _owned = new();
+    private readonly Dictionary<string, string> _scopedNames = new(StringComparer.Ordinal);
     private readonly object _lock = new();
     private bool _closed;
 
@@ -45,7 +46,22 @@ internal sealed class ScopedTextureRegistry : ITextureRegistry
         }
     }
 
-    public TextureHandle Find(string name) => _inner.Find(_prefix + name);
+    public TextureHandle Find(string name)
+    {
+        string scoped;
+        lock (_lock)
+        {
+            // Hosts look textures up every frame: keep the prefixed names instead of concatenating each time.
+            if (!_scopedNames.TryGetValue(name, out scoped!))
+            {
+                scoped = _prefix + name;
+                if (_scopedNames.Count < 256)
+                    _scopedNames.Add(name, scoped);
+            }
+        }
+
+        return _inner.Find(scoped);
+    }
 
     public TextureDescription Describe(TextureHandle handle)
     {

@@ -22,6 +22,7 @@ internal sealed class SynthesisController : IDisposable
     private Request _last;
     private bool _hasLast;
     private long _frames;
+    private long _renders;
 
     public SynthesisController(IPluginHost host, IReadOnlyList<IMaterialSource> sources)
     {
@@ -76,6 +77,7 @@ internal sealed class SynthesisController : IDisposable
     {
         _requests.Close();
         _worker.Join(TimeSpan.FromSeconds(30));
+        _requests.Dispose();
         foreach (var source in _sources)
             source.Dispose();
     }
@@ -102,10 +104,12 @@ internal sealed class SynthesisController : IDisposable
                 long start = Stopwatch.GetTimestamp();
                 _sources[request.Source].Render(image, request.Seed, request.Time);
                 _host.Stats.Report(PluginKeys.InferenceMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                _host.Stats.Report(PluginKeys.Renders, Interlocked.Increment(ref _renders));
 
-                // Wait for a free slot unless a newer request makes this image pointless.
+                // The newest finished image is shown: wait for a free slot, unless a newer request
+                // arrives meanwhile (then that one is rendered instead).
                 var whole = TextureRegion.Whole(request.Size, request.Size);
-                while (!_requests.IsPending)
+                while (true)
                 {
                     bool written;
                     try
@@ -123,6 +127,8 @@ internal sealed class SynthesisController : IDisposable
                         break;
                     }
 
+                    if (_requests.IsPending)
+                        break;
                     Thread.Sleep(1);
                 }
             }

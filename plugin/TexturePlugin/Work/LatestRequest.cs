@@ -2,14 +2,17 @@ namespace TexturePlugin.Work;
 
 /// <summary>
 /// A queue of capacity one between the GL thread and a worker: posting replaces any request not yet
-/// taken (newest wins), so a slow worker never falls behind the frames.
+/// taken (newest wins), so a slow worker never falls behind the frames. The worker sleeps on an
+/// event rather than Monitor.Wait: a GL thread posting every frame kept re-taking the monitor
+/// before the woken worker could, starving it for over a second under load.
 /// </summary>
-internal sealed class LatestRequest<T> where T : struct
+internal sealed class LatestRequest<T> : IDisposable where T : struct
 {
     private readonly object _lock = new();
+    private readonly AutoResetEvent _signal = new(false);
     private T _value;
     private bool _pending;
-    private bool _closed;
+    private volatile bool _closed;
 
     /// <summary>Replaces the pending request.</summary>
     public void Post(in T value)
@@ -18,8 +21,9 @@ internal sealed class LatestRequest<T> where T : struct
         {
             _value = value;
             _pending = true;
-            Monitor.Pulse(_lock);
         }
+
+        _signal.Set();
     }
 
     /// <summary>True when a request waits.</summary>
@@ -35,25 +39,34 @@ internal sealed class LatestRequest<T> where T : struct
     /// <summary>Waits for a request; false once closed.</summary>
     public bool TryTake(out T value)
     {
-        lock (_lock)
+        while (true)
         {
-            while (!_pending && !_closed)
-                Monitor.Wait(_lock);
-            value = _value;
             if (_closed)
+            {
+                value = default;
                 return false;
-            _pending = false;
-            return true;
+            }
+
+            lock (_lock)
+            {
+                if (_pending)
+                {
+                    _pending = false;
+                    value = _value;
+                    return true;
+                }
+            }
+
+            _signal.WaitOne();
         }
     }
 
     /// <summary>Wakes the worker for good.</summary>
     public void Close()
     {
-        lock (_lock)
-        {
-            _closed = true;
-            Monitor.PulseAll(_lock);
-        }
+        _closed = true;
+        _signal.Set();
     }
+
+    public void Dispose() => _signal.Dispose();
 }
