@@ -70,10 +70,10 @@ public static class BenchRunner
         }
         else
         {
-            ProceduralMaterial.TryGet("rock", out ProceduralMaterial rock);
-            texture256 = rock.Render(256, 256, 11);
-            texture2048 = rock.Render(2048, 2048, 11);
-            report.Notes.Add("repair textures: procedural rock (no synthesis model)");
+            ProceduralMaterial.TryGet("granite", out ProceduralMaterial granite);
+            texture256 = granite.Render(256, 256, 11);
+            texture2048 = granite.Render(2048, 2048, 11);
+            report.Notes.Add("repair textures: procedural granite (no synthesis model)");
         }
 
         if (repairManifest is not null)

@@ -57,7 +57,7 @@ public sealed class ProceduralMaterial
             float c = ridge * ridge * ridge;
             return (0.05f + 0.35f * c, 0.25f + 0.45f * c, 0.45f + 0.45f * c);
         }),
-        new ProceduralMaterial("rock", "Procedural grey rock (noise only, no model)", 5, 7, (f, g, u, v) =>
+        new ProceduralMaterial("granite", "Procedural grey granite (noise only, no model)", 5, 7, (f, g, u, v) =>
         {
             float c = 0.45f + 0.3f * f + 0.12f * (1f - Math.Abs(g));
             return (c, 0.96f * c, 0.92f * c);
