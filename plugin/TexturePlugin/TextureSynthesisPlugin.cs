@@ -30,7 +30,7 @@ public sealed class TextureSynthesisPlugin : IPlugin
         foreach (var material in ProceduralMaterial.All)
             _sources.Add(new ProceduralSource(material));
         var repairModel = ModelFinder.Load(models, ModelKind.Repair, host.Log).FirstOrDefault();
-        _repairer = repairModel is null ? new GuideRepairer() : new ModelRepairer(repairModel);
+        _repairer = repairModel is null ? new GuideRepairer() : new ModelRepairer(repairModel, host.Log);
         host.Stats.ReportText(PluginKeys.Materials, string.Join(",", _sources.Select(s => s.Name)));
         host.Log.Write(LogLevel.Info, $"models from {models ?? "(no models folder)"}: {_sources.Count(s => s is ModelSource)} synthesis, repair by {_repairer.Provider}");
     }

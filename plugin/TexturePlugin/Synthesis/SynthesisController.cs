@@ -23,6 +23,7 @@ internal sealed class SynthesisController : IDisposable
     private bool _hasLast;
     private long _frames;
     private long _renders;
+    private readonly HashSet<string> _reportedFailures = new(StringComparer.Ordinal);
 
     public SynthesisController(IPluginHost host, IReadOnlyList<IMaterialSource> sources)
     {
@@ -102,7 +103,23 @@ internal sealed class SynthesisController : IDisposable
                 if (image is null || image.Width != request.Size)
                     image = new RgbaImage(request.Size, request.Size);
                 long start = Stopwatch.GetTimestamp();
-                _sources[request.Source].Render(image, request.Seed, request.Time);
+                var source = _sources[request.Source];
+                try
+                {
+                    source.Render(image, request.Seed, request.Time);
+                }
+                catch (ModelOpenException e)
+                {
+                    // A model that cannot open is the models folder's problem, not a reason to stop the plugin.
+                    if (_reportedFailures.Add(source.Name))
+                    {
+                        _host.Log.Write(LogLevel.Error, e.Message);
+                        _host.Stats.ReportText(PluginKeys.Status, e.Message);
+                    }
+
+                    continue;
+                }
+
                 _host.Stats.Report(PluginKeys.InferenceMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 _host.Stats.Report(PluginKeys.Renders, Interlocked.Increment(ref _renders));
 
