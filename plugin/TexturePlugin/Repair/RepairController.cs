@@ -45,7 +45,7 @@ internal sealed class RepairController : IDisposable
         _repairer = repairer;
         _worker = new Worker("texplug-repair", Run);
         var start = ProceduralMaterial.TryGet("marble", out var marble) ? marble : ProceduralMaterial.All[0];
-        SetImage(start.Render(256, 256, seed: 3), "procedural marble 256x256");
+        SetImage(start.Render(256, 256, seed: 3), $"procedural {start.Name}");
         _worker.Start();
     }
 
