@@ -46,10 +46,12 @@ public static class BenchRunner
 
         using Peers? peers = options.Peers ? new Peers(options.Python) : null;
         RgbaImage texture256, texture2048;
-        if (synthManifest is not null)
+        SynthesisEngine? synthOpened = synthManifest is null ? null : TryOpen(() => SynthesisEngine.Open(synthManifest, options.Session), synthManifest, report);
+        RepairEngine? repairOpened = repairManifest is null ? null : TryOpen(() => RepairEngine.Open(repairManifest, options.Session), repairManifest, report);
+        if (synthOpened is SynthesisEngine synth)
         {
-            using var synth = SynthesisEngine.Open(synthManifest, options.Session);
-            report.Notes.Add($"synthesis model '{synthManifest.Name}' on {synth.Session.Provider} ({synth.Session.ProviderReason})");
+            using var owned = synth;
+            report.Notes.Add($"synthesis model '{synth.Manifest.Name}' on {synth.Session.Provider} ({synth.Session.ProviderReason})");
             foreach (int size in new[] { 256, 512, 1024, 2048 })
             {
                 if (size % synth.Unit != 0)
@@ -76,10 +78,10 @@ public static class BenchRunner
             report.Notes.Add("repair textures: procedural granite (no synthesis model)");
         }
 
-        if (repairManifest is not null)
+        if (repairOpened is RepairEngine repair)
         {
-            using var repair = RepairEngine.Open(repairManifest, options.Session);
-            report.Notes.Add($"repair model '{repairManifest.Name}' on {repair.Session.Provider}, tile margin {repair.Margin} px");
+            using var owned = repair;
+            report.Notes.Add($"repair model '{repair.Manifest.Name}' on {repair.Session.Provider}, tile margin {repair.Margin} px");
             var work = texture256.Clone();
             foreach (string kind in DamageMasks.Kinds)
             {
@@ -150,6 +152,20 @@ public static class BenchRunner
             report.Rows.Add(new BenchRow(name + " (vs G'MIC)", ms, "ms", null, gmic, "G'MIC process"));
         else if (gmicProblem is not null)
             report.Notes.Add($"{name}: G'MIC peer unavailable: {gmicProblem}");
+    }
+
+    /// <summary>Opens an engine; a model that fails its checks becomes a note and its rows are skipped.</summary>
+    private static T? TryOpen<T>(Func<T> open, ModelManifest manifest, BenchReport report) where T : class
+    {
+        try
+        {
+            return open();
+        }
+        catch (TexturePluginException e)
+        {
+            report.Notes.Add($"{manifest.Kind} model '{manifest.Name}' could not be used, its rows are skipped: {e.Message}");
+            return null;
+        }
     }
 
     private static ModelManifest? FirstOfKind(ModelCatalog? catalog, ModelKind kind)

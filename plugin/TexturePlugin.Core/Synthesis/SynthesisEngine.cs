@@ -22,6 +22,7 @@ public sealed class SynthesisEngine : IDisposable
     private GaussianNoiseField? _field;
     private (int Width, int Height, int MaxTile) _planKey;
     private List<SynthesisTile>? _plan;
+    private int _maxTileSize = 1024;
 
     /// <summary>
     /// Wraps an open session of a synthesis model described by <paramref name="manifest"/>.
@@ -102,8 +103,14 @@ public sealed class SynthesisEngine : IDisposable
     /// <summary>Output plane order.</summary>
     public ChannelOrder Order { get; }
 
-    /// <summary>Largest tile side; bigger textures are generated in tiles (default 1024).</summary>
-    public int MaxTileSize { get; set; } = 1024;
+    /// <summary>Largest tile side (at least <see cref="MinimumSize"/>); bigger textures are generated in tiles (default 1024).</summary>
+    public int MaxTileSize
+    {
+        get => _maxTileSize;
+        set => _maxTileSize = value >= MinimumSize
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"Tiles must be at least {MinimumSize} pixels on a side.");
+    }
 
     /// <summary>Generates a new <paramref name="width"/> x <paramref name="height"/> texture.</summary>
     /// <param name="time">Animation time in noise slices (0 = the still texture of this seed).</param>
