@@ -190,7 +190,8 @@ public sealed unsafe class GlDevice : IDisposable
     {
         string text = Marshal.PtrToStringAnsi(message, length);
         string line = $"GL {(DebugType)type} ({(DebugSeverity)severity}, id {id}): {text}";
-        if ((DebugType)type == DebugType.DebugTypeError)
+        // Shader compiler messages repeat the info log that ShaderProgram reports with file and line.
+        if ((DebugType)type == DebugType.DebugTypeError && (DebugSource)source != DebugSource.DebugSourceShaderCompiler)
         {
             RecordError(line);
             Debug.WriteLine(line);
