@@ -31,7 +31,8 @@ public sealed class BenchRow
     public string TargetText => Target is null ? "-" : "<= " + Format(Target.Value);
     public string PeerText => Peer is null ? "-" : $"{PeerName} {Format(Peer.Value)}";
     /// <summary>Ours divided by the peer's (below 1 = faster than the peer).</summary>
-    public string RatioText => Peer is null || Peer.Value <= 0 ? "-" : (Value / Peer.Value).ToString("0.00", CultureInfo.InvariantCulture) + "x";
+    public string RatioText => Peer is null || Peer.Value <= 0 ? "-"
+        : (Value / Peer.Value).ToString(Value / Peer.Value >= 0.1 ? "0.00" : "0.0000", CultureInfo.InvariantCulture) + "x";
 
     private string Format(double v) => Unit == "ms"
         ? v.ToString(v < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + " ms"

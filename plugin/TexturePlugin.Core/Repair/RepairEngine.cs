@@ -58,7 +58,7 @@ public sealed class RepairEngine : IDisposable
             [_imageName] = new[] { 1, planes, h, w },
             [_maskName] = new[] { 1, 1, h, w },
             [_guideName] = new[] { 1, planes, h, w },
-        });
+        }, capacity: 48);   // scattered damage gives many tile sizes; fewer runners would thrash
     }
 
     /// <summary>Makes an engine that owns a model opened (and checked against its manifest) by the catalog.</summary>
