@@ -176,6 +176,21 @@ public class RepairEngineTests
     }
 
     [Test]
+    public void SizesThatAreNotMultiplesOfTheTileSizeRepairAcrossTheEdges()
+    {
+        RgbaImage image = EngineFixtures.Pattern(100, 90, 11);
+        var mask = new DamageMask(100, 90);
+        mask.FillRect(96, 40, 4, 6);    // at the right edge
+        mask.FillRect(0, 86, 5, 4);     // bottom-left corner
+        RgbaImage repaired = _guided.Repair(image, mask);
+        for (int i = 0; i < 100 * 90; i++)
+            if (mask.Bits[i] == 0)
+                Assert.That(repaired.Pixels.AsSpan(i * 4, 4).SequenceEqual(image.Pixels.AsSpan(i * 4, 4)), Is.True);
+        Assert.That(repaired.Pixel(98, 42).ToArray(), Is.Not.EqualTo(image.Pixel(98, 42).ToArray()));
+        Assert.That(repaired.Pixel(2, 88).ToArray(), Is.Not.EqualTo(image.Pixel(2, 88).ToArray()));
+    }
+
+    [Test]
     public void MasksFromAlphaAndKeyColour()
     {
         RgbaImage image = EngineFixtures.Pattern(16, 8);
