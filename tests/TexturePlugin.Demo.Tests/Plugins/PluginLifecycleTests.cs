@@ -132,11 +132,47 @@ public class PluginLifecycleTests : DemoTestBase
         Assert.That(plugin.State, Is.EqualTo(PluginState.Running), plugin.Error);
         Assert.That(plugin.Host!.StatsBoard.Number("frames"), Is.GreaterThanOrEqualTo(1));
         Assert.That(app.Context.PluginTexture("synthesis.output"), Is.Not.Null);
-        plugin.Stop();
+        var weak = plugin.Stop();
         app.RunFrame();
         Assert.That(app.Registry.Count, Is.Zero);
         Assert.That(app.Device.Errors, Is.Empty);
+        Assert.That(Collected(weak), Is.True, "the real plugin's context (Core, ONNX Runtime's managed side) was not collected");
     }
+
+    [Test]
+    public void TheRealPluginWithAnOnnxModelUnloadsCompletely()
+    {
+        // The repository's models folder, found from this source file (test output may live elsewhere).
+        string models = Path.GetFullPath(Path.Combine(SourceDirectory(), "..", "..", "..", "models"));
+        var manifest = Directory.Exists(models)
+            ? Directory.GetFiles(models, "*.json").FirstOrDefault(f => File.ReadAllText(f).Contains("\"synthesis\"") && File.Exists(Path.ChangeExtension(f, ".onnx")))
+            : null;
+        Assume.That(manifest, Is.Not.Null, "no trained synthesis model in " + models);
+        string name = Path.GetFileNameWithoutExtension(manifest!);
+
+        CopyDirectory(BuiltPlugin("TexturePlugin"), Path.Combine(Scratch, "plugins", "TexturePlugin"));
+        string? saved = Environment.GetEnvironmentVariable("TEXPLUG_MODELS");
+        Environment.SetEnvironmentVariable("TEXPLUG_MODELS", models);
+        try
+        {
+            using var app = Headless("--material", name, "--texture-size", "64", "--no-watch");
+            app.Run(3);
+            app.Settle(TimeSpan.FromSeconds(60));
+            var plugin = app.Plugins.Plugins.Single();
+            Assert.That(plugin.State, Is.EqualTo(PluginState.Running), plugin.Error);
+            Assert.That(plugin.Host!.StatsBoard.Text("provider"), Is.EqualTo("CPU"), plugin.Host.StatsBoard.Text("status"));
+            Assert.That(plugin.Host.StatsBoard.Number("frames"), Is.GreaterThanOrEqualTo(1));
+            var weak = plugin.Stop();
+            app.RunFrame();
+            Assert.That(Collected(weak), Is.True, "the plugin's context (Core, ONNX Runtime's managed side) was not collected");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TEXPLUG_MODELS", saved);
+        }
+    }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 
     private static byte[] ReadColor(DemoApp app)
     {
