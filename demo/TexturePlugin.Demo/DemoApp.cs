@@ -117,7 +117,7 @@ internal sealed class DemoApp : IDisposable
     /// </summary>
     public void RunAsOptioned(DemoOptions options)
     {
-        if (options.Headless && options.Mode == "repair" && options.Stroke)
+        if (options.Mode == "repair" && (options.ForceStroke || (options.Headless && options.Stroke)))
             Script = ScriptedStroke.Paint;
         if (options.Headless && !options.Animate)
             FixedTimeStep = 1.0 / 60;

@@ -20,6 +20,7 @@ internal sealed class DemoOptions
           --tiled                  3x3 tiled preview
           --image FILE             repair: texture to open (else a procedural one)
           --no-stroke              repair, headless: skip the scripted brush stroke
+          --stroke                 repair, windowed: paint the scripted stroke too (demos, screenshots)
           --no-hud                 no HUD (reference screenshots)
           --plugins DIR            plugin folder (default: plugins/ beside the demo)
           --bench                  headless benchmark: synthesis fps, upload vs memcpy, GC per frame
@@ -55,6 +56,8 @@ internal sealed class DemoOptions
     public string? Image { get; private set; }
 
     public bool Stroke { get; private set; } = true;
+
+    public bool ForceStroke { get; private set; }
 
     public bool Hud { get; private set; } = true;
 
@@ -112,6 +115,7 @@ internal sealed class DemoOptions
                 case "--tiled": o.Tiled = true; break;
                 case "--image": o.Image = Value(); break;
                 case "--no-stroke": o.Stroke = false; break;
+                case "--stroke": o.ForceStroke = true; break;
                 case "--no-hud": o.Hud = false; break;
                 case "--plugins": o.Plugins = Value(); break;
                 case "--bench": o.Bench = true; o.Headless = true; break;
