@@ -95,7 +95,7 @@ public static class BenchRunner
                     Reset(work, texture256);
                     int runs256 = 0;
                     long bytes = Allocated(() => runs256 = repair.RepairInPlace(work, mask).Count);
-                    report.Rows.Add(new BenchRow($"repair 256 holes allocated/call (in place, {runs256} runs)", bytes, "B", runs256 * AllocationPerRunBytes));
+                    report.Rows.Add(new BenchRow($"repair 256 holes allocated/call (in place, {runs256} model run{(runs256 == 1 ? "" : "s")})", bytes, "B", runs256 * AllocationPerRunBytes));
                     long copyBytes = Allocated(() => repair.Repair(texture256, mask));
                     report.Rows.Add(new BenchRow("repair 256 holes allocated/call (new image)", copyBytes, "B",
                         256 * 256 * 4 + 256 + runs256 * AllocationPerRunBytes));
@@ -115,7 +115,7 @@ public static class BenchRunner
             Reset(work2048, texture2048);
             int runs2048 = 0;
             long bytes2048 = Allocated(() => runs2048 = repair.RepairInPlace(work2048, scattered).Count);
-            report.Rows.Add(new BenchRow($"repair 2048 2% allocated/call (in place, {runs2048} runs)", bytes2048, "B", runs2048 * AllocationPerRunBytes));
+            report.Rows.Add(new BenchRow($"repair 2048 2% allocated/call (in place, {runs2048} model run{(runs2048 == 1 ? "" : "s")})", bytes2048, "B", runs2048 * AllocationPerRunBytes));
 
             // The same with a 32-pixel margin instead of the receptive field: what a host trading exactness for speed gets.
             int fullMargin = repair.Margin;
