@@ -15,6 +15,10 @@ public sealed class ProceduralMaterial
     private readonly int _octaves;
     private readonly int _basePeriod;
 
+    [ThreadStatic] private static float[]? t_f;
+    [ThreadStatic] private static float[]? t_g;
+    [ThreadStatic] private static float[]? t_lattice;
+
     private ProceduralMaterial(string name, string description, int basePeriod, int octaves,
         Func<float, float, float, float, (float, float, float)> shade)
     {
@@ -89,8 +93,15 @@ public sealed class ProceduralMaterial
     public void Render(RgbaImage target, int seed, double time = 0)
     {
         int w = target.Width, h = target.Height;
-        var f = new float[w * h];
-        var g = new float[w * h];
+        // Per-thread scratch buffers: animating a material every frame allocates nothing once they have grown.
+        if (t_f is null || t_f.Length < w * h)
+        {
+            t_f = new float[w * h];
+            t_g = new float[w * h];
+        }
+        float[] f = t_f, g = t_g!;
+        Array.Clear(f, 0, w * h);
+        Array.Clear(g, 0, w * h);
         Fractal(f, w, h, seed, 0, time);
         Fractal(g, w, h, seed, 1, time);
         byte[] px = target.Pixels;
@@ -114,7 +125,9 @@ public sealed class ProceduralMaterial
             // Lattice periods double per octave and never exceed the texture, so they stay whole.
             int px = Math.Min(_basePeriod << o, w), py = Math.Min(_basePeriod << o, h);
             var field = new GaussianNoiseField(unchecked(seed * 31 + o * 2 + channel * 1000003), px, py);
-            var lattice = new float[px * py];
+            if (t_lattice is null || t_lattice.Length < px * py)
+                t_lattice = new float[px * py];
+            float[] lattice = t_lattice;
             field.Fill(lattice, 1, 0, 0, px, py, time * (1 + 0.5 * o));
             for (int y = 0; y < h; y++)
             {
@@ -138,7 +151,7 @@ public sealed class ProceduralMaterial
         }
         // Interpolated unit normals have a standard deviation below one; scale the sum to about -1..1.
         float scale = 0.9f / total;
-        for (int i = 0; i < sum.Length; i++)
+        for (int i = 0; i < w * h; i++)
             sum[i] *= scale;
     }
 
