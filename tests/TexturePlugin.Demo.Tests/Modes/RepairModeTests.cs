@@ -109,4 +109,41 @@ public class RepairModeTests : DemoTestBase
         app.Settle(TimeSpan.FromSeconds(30));
         Assert.That(stats.Number("damaged_pixels"), Is.Zero);
     }
+
+    [Test]
+    public void ADroppedFileOpensInRepairMode()
+    {
+        var image = new RgbaImage(96, 72);
+        new Random(5).NextBytes(image.Pixels);
+        for (int i = 3; i < image.Pixels.Length; i += 4)
+            image.Pixels[i] = 255;
+        string dropped = Path.Combine(Scratch, "dropped.png");
+        ImageIO.Save(image, dropped);
+
+        using var app = Headless("--mode", "synth", "--no-watch");
+        app.Run(2);
+        app.Surface.Input.Drop(dropped);
+        app.Run((int)app.FrameCount + 3);
+        app.Settle(TimeSpan.FromSeconds(30));
+
+        Assert.That(app.Settings.Get("mode"), Is.EqualTo("repair"));
+        var before = app.Context.PluginTexture("repair.before")!;
+        Assert.That((before.Width, before.Height), Is.EqualTo((96, 72)));
+        var shown = new byte[before.ByteSize];
+        before.ReadBack(shown);
+        Assert.That(shown, Is.EqualTo(image.Pixels));
+        Assert.That(app.Context.Stats!.Text("status"), Is.EqualTo(dropped + ": 96x72"));
+    }
+
+    [Test]
+    public void AnUnreadableFileIsReportedAndThePluginKeepsRunning()
+    {
+        string bogus = Path.Combine(Scratch, "not-an-image.png");
+        File.WriteAllText(bogus, "hello");
+        using var app = Headless("--mode", "repair", "--image", bogus, "--no-watch");
+        app.Run(4);
+        var plugin = app.Plugins.Plugins.Single();
+        Assert.That(plugin.State, Is.EqualTo(TexturePlugin.Demo.Plugins.PluginState.Running), plugin.Error);
+        Assert.That(app.Context.Stats!.Text("status"), Does.Contain(bogus));
+    }
 }
