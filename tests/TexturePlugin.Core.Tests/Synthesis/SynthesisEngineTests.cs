@@ -93,6 +93,43 @@ public class SynthesisEngineTests
     }
 
     [Test]
+    public void AnimationFramesDoNotDependOnWhatCameBefore()
+    {
+        // Frames blend cached neighbouring slices; the cache must never leak one frame's history into another.
+        using var fresh = SynthesisEngine.Open(_engine.Manifest, new SessionConfig { Provider = ExecutionProviderKind.Cpu, IntraOpThreads = 1 });
+        RgbaImage expected = fresh.Generate(128, 64, seed: 6, time: 2.3);
+        foreach (double t in new[] { 0.4, 1.3, 2.9, 3.1, 7.5, 2.3 })
+            _engine.Generate(128, 64, seed: 6, time: t);
+        Assert.That(_engine.Generate(128, 64, seed: 6, time: 2.3).Pixels, Is.EqualTo(expected.Pixels));
+        Assert.That(_engine.Generate(128, 64, seed: 7, time: 2.3).Pixels, Is.Not.EqualTo(expected.Pixels));
+    }
+
+    [Test]
+    public void AnimationFramesAllocateLittleAndTilesStillAgree()
+    {
+        var target = new RgbaImage(192, 128);
+        _engine.MaxTileSize = 64;
+        try
+        {
+            _engine.GenerateInto(target, 4, 0.10);
+            _engine.GenerateInto(target, 4, 0.15);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            _engine.GenerateInto(target, 4, 0.20);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.That(allocated, Is.LessThan(6 * 512), $"{allocated} bytes for 6 tiles");
+        }
+        finally
+        {
+            _engine.MaxTileSize = 1024;
+        }
+        RgbaImage onePass = _engine.Generate(192, 128, 4, 0.20);
+        int maxDiff = 0;
+        for (int i = 0; i < target.Pixels.Length; i++)
+            maxDiff = Math.Max(maxDiff, Math.Abs(target.Pixels[i] - onePass.Pixels[i]));
+        Assert.That(maxDiff, Is.LessThanOrEqualTo(1));
+    }
+
+    [Test]
     public void RejectsSizesTheModelCannotMake()
     {
         Assert.That(() => _engine.Generate(100, 64, 1), Throws.InstanceOf<TexturePluginException>().With.Message.Contains("100x64"));
