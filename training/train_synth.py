@@ -35,7 +35,7 @@ def run(a):
     featurenet.resnet18()   # fail early when the feature network is missing
     progress(0.0, f'exemplar {a.exemplar} {w}x{h} -> {rgb.shape[1]}x{rgb.shape[0]}')
     crop = 128 if min(rgb.shape[:2]) >= 128 else 64
-    G, st = synth.train(rgb, a.minutes * 60, steps=a.steps, seed=a.seed, crop=crop, gan=a.gan, batch=a.batch,
+    G, st = synth.train(rgb, a.minutes * 60, steps=a.steps, seed=a.seed, crop=crop, gan=a.gan, batch=a.batch, arch=a.arch,
                         progress=progress, threads=a.threads)
     progress(0.95, f'trained {st["steps"]} steps in {st["seconds"]} s; exporting')
     os.makedirs(a.out, exist_ok=True)
@@ -85,7 +85,7 @@ def run(a):
         'size_multiple': G.cell, 'tileable': True, 'receptive_field': 48,
         'provenance': {'data': a.source or os.path.abspath(a.exemplar), 'licence': a.licence or 'as the exemplar',
                        'exemplar_sha256_16': ex_hash,
-                       'recipe': f'training/train_synth.py: SynthNet, ResNet18 feature SWD + colour-patch SWD + histogram + '
+                       'recipe': f'training/train_synth.py: {"PatchSynthNet" if a.arch == "patch" else "SynthNet"}, ResNet18 feature SWD + colour-patch SWD + histogram + '
                                  f'low-res stats, adversarial weight {a.gan}, Adam, batch {a.batch} of {crop}px crops',
                        'training_seconds': st['seconds'], 'steps': st['steps'],
                        'date': datetime.date.today().isoformat(), 'seed': a.seed},
@@ -111,6 +111,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--gan', type=float, default=0.0, help='adversarial weight (0 = texture losses only; measured better in a 5-minute budget)')
     ap.add_argument('--batch', type=int, default=1)
+    ap.add_argument('--arch', choices=('conv', 'patch'), default='conv', help='SynthNet (default) or the experimental PatchSynthNet')
     ap.add_argument('--max-side', type=int, default=256, help='exemplars larger than this are downscaled')
     ap.add_argument('--time-runs', type=int, default=20)
     ap.add_argument('--description', default='')

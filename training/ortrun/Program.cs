@@ -10,6 +10,9 @@ namespace TexturePlugin.Training.OrtRun;
 ///   "output NAME d0xd1x..." per output.
 /// ortrun time MODEL.onnx [--threads N] [--runs N] [--warmup N] --shape NAME=1x8x64x64 ...
 ///   standard normal inputs (seed 0), warm-up runs, then prints "median_ms X min_ms Y runs N".
+/// ortrun batch MODEL.onnx [--threads N] --jobs FILE
+///   one session, one run per line of FILE (each line: --in NAME=FILE:SHAPE ... --out NAME=FILE ...),
+///   so an evaluation over many images pays the process and session start once.
 /// Exit code 2 with one line on stderr on any error.
 /// </summary>
 internal static class Program
@@ -18,6 +21,11 @@ internal static class Program
     {
         try
         {
+            if (args.Length >= 2 && args[0] == "batch")
+            {
+                return Batch(args);
+            }
+
             if (args.Length < 2 || (args[0] != "run" && args[0] != "time"))
             {
                 throw new ArgumentException("usage: ortrun run|time MODEL.onnx [--threads N] [--runs N] [--warmup N] --in NAME=FILE:SHAPE | --shape NAME=SHAPE ... [--out NAME=FILE ...]");
@@ -148,6 +156,79 @@ internal static class Program
             Console.Error.WriteLine($"ortrun: {e.Message}");
             return 2;
         }
+    }
+
+    private static int Batch(string[] args)
+    {
+        string model = args[1];
+        int threads = 2;
+        string? jobs = null;
+        for (int i = 2; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--threads": threads = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--jobs": jobs = args[i + 1]; break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+
+        if (jobs is null || !File.Exists(jobs))
+        {
+            throw new ArgumentException($"batch needs --jobs FILE (got '{jobs}')");
+        }
+
+        using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(model, options);
+        var outNames = session.OutputMetadata.Keys.ToArray();
+        using var runOptions = new RunOptions();
+        foreach (string line in File.ReadLines(jobs).Where(l => l.Trim().Length > 0))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var names = new List<string>();
+            var values = new List<OrtValue>();
+            var outputs = new Dictionary<string, string>();
+            try
+            {
+                for (int i = 0; i + 1 < parts.Length; i += 2)
+                {
+                    var (name, rest) = SplitOnce(parts[i + 1], '=');
+                    if (parts[i] == "--out")
+                    {
+                        outputs[name] = rest;
+                        continue;
+                    }
+
+                    int colon = rest.LastIndexOf(':');
+                    if (parts[i] != "--in" || colon < 0)
+                    {
+                        throw new ArgumentException($"{jobs}: bad job '{line}'");
+                    }
+
+                    long[] shape = ParseShape(rest[(colon + 1)..]);
+                    values.Add(OrtValue.CreateTensorValueFromMemory(ReadFloats(rest[..colon], shape.Aggregate(1L, (a, b) => a * b)), shape));
+                    names.Add(name);
+                }
+
+                using var results = session.Run(runOptions, names, values, outNames);
+                for (int k = 0; k < outNames.Length; k++)
+                {
+                    if (outputs.TryGetValue(outNames[k], out var path))
+                    {
+                        WriteFloats(path, results[k].GetTensorDataAsSpan<float>());
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var v in values)
+                {
+                    v.Dispose();
+                }
+            }
+        }
+
+        return 0;
     }
 
     private static (string, string) SplitOnce(string s, char c)

@@ -1,6 +1,6 @@
 """Image files: reading with clear errors, atomic writing, conversions to and from [-1, 1] tensors."""
 import os, tempfile
-import numpy as np, cv2, torch
+import numpy as np, cv2
 
 
 class ImageError(Exception):
@@ -44,6 +44,7 @@ def write_png(path, rgb_or_gray):
 
 def to_tensor(rgb):
     """(H,W,3) uint8 -> (1,3,H,W) float in [-1,1]."""
+    import torch
     return torch.from_numpy(np.ascontiguousarray(rgb)).permute(2, 0, 1)[None].float() / 127.5 - 1.0
 
 

@@ -15,6 +15,15 @@ def circular_pad(x, p):
     return torch.cat([x[:, :, :, -p:], x, x[:, :, :, :p]], dim=3)
 
 
+def up2(x, mode):
+    """x2 upsampling. 'bilinear' is made circular: pad one pixel by wrap-around, interpolate, crop
+    (exports to Slice/Concat + Resize), so the result still tiles exactly."""
+    if mode == 'nearest':
+        return F.interpolate(x, scale_factor=2.0, mode='nearest')
+    y = F.interpolate(circular_pad(x, 1), scale_factor=2.0, mode='bilinear', align_corners=False)
+    return y[:, :, 2:-2, 2:-2]
+
+
 class CircConv(nn.Conv2d):
     def __init__(self, cin, cout, k=3, stride=1, dilation=1):
         super().__init__(cin, cout, k, stride=stride, padding=0, dilation=dilation)
@@ -45,8 +54,10 @@ class SynthNet(nn.Module):
     their place (cheaper) left periodic 2x2 / 8x8 patterns after a few minutes of training."""
     cell = 8
 
-    def __init__(self, noise_channels=8, widths=(48, 32, 12)):
+    def __init__(self, noise_channels=8, widths=(48, 32, 12), upsample=None):
         super().__init__()
+        import os
+        self.upsample = upsample or os.environ.get('TEXPLUG_SYNTH_UPSAMPLE', 'nearest')
         self.noise_channels = noise_channels
         w0, w1, w2 = widths
         act = lambda: nn.LeakyReLU(0.2)
@@ -56,11 +67,47 @@ class SynthNet(nn.Module):
         self.full = conv(w2, 3)
 
     def forward(self, noise):
-        up = lambda t: F.interpolate(t, scale_factor=2.0, mode='nearest')
+        up = lambda t: up2(t, self.upsample)
         x = self.s0(noise)
         x = self.s1(up(x))
         x = self.s2(up(x))
         return torch.tanh(self.full(up(x)))
+
+
+class PatchSynthNet(nn.Module):
+    """noise (N, C, H/8, W/8) standard normal -> image (N, 3, H, W) in [-1, 1], as a learned patch
+    quilt: a small circular conv net at 1/8 resolution gives each cell a softmax over K atoms
+    (16x16 RGB patches, initialised from random crops of the exemplar and trained), and a transposed
+    convolution with stride 8 lays the windowed atoms down with half overlap. The window
+    sin^2(pi (u + 1/2) / 16) sums to one over the overlaps, and padding the cell grid by one cell
+    with wrap-around before the transposed convolution keeps the output exactly tileable.
+    Real exemplar detail from the first step is what a 5-minute CPU budget needs; a plain
+    upsampling generator (SynthNet) stayed blocky or blurry in that time."""
+    cell = 8
+
+    def __init__(self, noise_channels=8, atoms=96, width=64, exemplar=None, seed=0):
+        super().__init__()
+        self.noise_channels = noise_channels
+        act = lambda: nn.LeakyReLU(0.2)
+        self.logits = nn.Sequential(conv(noise_channels, width), act(), conv(width, width, dilation=2), act(),
+                                    conv(width, width), act(), conv(width, atoms))
+        self.atoms = nn.Parameter(torch.zeros(atoms, 3, 16, 16))
+        u = torch.sin(torch.pi * (torch.arange(16, dtype=torch.float32) + 0.5) / 16) ** 2
+        self.register_buffer('window', (u[:, None] * u[None, :])[None, None])
+        if exemplar is not None:   # (1,3,H,W) in [-1,1]
+            g = torch.Generator().manual_seed(seed)
+            h, w = exemplar.shape[2:]
+            ys = torch.randint(0, h - 15, (atoms,), generator=g); xs = torch.randint(0, w - 15, (atoms,), generator=g)
+            with torch.no_grad():
+                for i, (y, x) in enumerate(zip(ys.tolist(), xs.tolist())):
+                    self.atoms[i] = exemplar[0, :, y:y + 16, x:x + 16]
+
+    def forward(self, noise):
+        a = torch.softmax(self.logits(noise), dim=1)
+        a = circular_pad(a, 1)
+        y = F.conv_transpose2d(a, self.atoms * self.window, stride=8)
+        h, w = noise.shape[2] * 8, noise.shape[3] * 8
+        return torch.clamp(y[:, :, 8:8 + h, 8:8 + w], -1.0, 1.0)
 
 
 class RepairNet(nn.Module):
@@ -114,6 +161,9 @@ def gflops(model, inputs):
     hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
     with torch.no_grad():
         model(*inputs)
+    if isinstance(model, PatchSynthNet):   # the functional transposed convolution: (h+2)(w+2) cells x K x 3 x 16 x 16
+        n = inputs[0]
+        total[0] += 2 * (n.shape[2] + 2) * (n.shape[3] + 2) * model.atoms.numel()
     for h in hs:
         h.remove()
     return total[0] / 1e9

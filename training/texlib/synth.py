@@ -84,13 +84,13 @@ def texture_loss(out, ex, gen, weights):
 WEIGHTS = {'swd': 1.0, 'pix': 20.0, 'hist': 1.0, 'stats': 1.0}
 
 
-def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=None, threads=1):
+def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=None, threads=1, arch='conv'):
     """Returns (generator, stats dict)."""
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     ex = ExemplarStats(rgb, gen)
-    G = nets.SynthNet()
+    G = nets.PatchSynthNet(exemplar=ex.x, seed=seed) if arch == 'patch' else nets.SynthNet()
     og = torch.optim.Adam(G.parameters(), lr=2e-3 if gan == 0 else 1e-3, betas=(0.5, 0.999))
     D = losses.PatchDiscriminator(width=24) if gan > 0 else None
     od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999)) if D else None

@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""Pictures for the model card (docs/models/): each material's exemplar beside two outputs of its
+generator (two seeds, 256x256, through ONNX Runtime), and repair before/after on textures held out
+from the repair corpus, with the shared eval's three mask kinds."""
+import os, sys, json
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..'))
+sys.path.insert(0, HERE)
+import numpy as np, cv2
+from texlib.images import read_rgb, write_png
+from texlib.guide import coarse_copy_guide
+from generate import generate
+from eval_repair import repair
+
+OUT = os.path.join(ROOT, 'docs', 'models')
+HELD_OUT = ['astro_turf.jpg', 'hd_beach_01_d.png', 'bumpy_surface.png']   # not in the repair corpus (CC0, GPL-3+, CC0)
+STK = '/usr/share/games/supertuxkart/data/textures/'
+
+
+def label(img, text):
+    img = img.copy()
+    cv2.putText(img, text, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 3, cv2.LINE_AA)
+    cv2.putText(img, text, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
+    return img
+
+
+def materials():
+    rows = []
+    models = sorted(f[:-5] for f in os.listdir(os.path.join(ROOT, 'models')) if f.endswith('.json'))
+    for name in models:
+        m = json.load(open(os.path.join(ROOT, 'models', name + '.json')))
+        if m['kind'] != 'synthesis':
+            continue
+        src = m['provenance']['data'].split(': ', 1)[-1]
+        ex = cv2.resize(read_rgb(src), (256, 256), interpolation=cv2.INTER_AREA)
+        onnx = os.path.join(ROOT, 'models', name + '.onnx')
+        a, b = generate(onnx, 256, 1), generate(onnx, 256, 2)
+        tiled = cv2.resize(np.tile(generate(onnx, 128, 3), (2, 2, 1)), (256, 256), interpolation=cv2.INTER_AREA)
+        rows.append(np.concatenate([label(ex, name + ' exemplar'), label(a, 'seed 1'), label(b, 'seed 2'),
+                                    label(tiled, '128px output tiled 2x2')], 1))
+    write_png(os.path.join(OUT, 'materials.png'), np.concatenate(rows, 0))
+
+
+def repairs():
+    sys.path.insert(0, '/work/shared/eval')
+    import texset
+    model = os.path.join(ROOT, 'models', 'repair.onnx')
+    rows = []
+    for f, kind in zip(HELD_OUT, texset.KINDS[::-1]):
+        im = read_rgb(STK + f)
+        s = min(im.shape[:2]); im = cv2.resize(im[:s, :s], (256, 256), interpolation=cv2.INTER_AREA)
+        m = texset.masks(f)[kind] > 0
+        dmg = im.copy(); dmg[m] = 0
+        g = coarse_copy_guide(im, m.astype(np.uint8))
+        r = repair(model, im, m.astype(np.uint8))
+        t = cv2.inpaint(dmg[:, :, ::-1].copy(), m.astype(np.uint8) * 255, 3, cv2.INPAINT_TELEA)[:, :, ::-1]
+        rows.append(np.concatenate([label(dmg, f'{kind}: damaged'), label(g, 'coarse copy guide'), label(r, 'repaired'),
+                                    label(t, 'OpenCV Telea'), label(im, 'original')], 1))
+    write_png(os.path.join(OUT, 'repair.png'), np.concatenate(rows, 0))
+
+
+if __name__ == '__main__':
+    what = sys.argv[1:] or ['materials', 'repair']
+    if 'materials' in what:
+        materials()
+    if 'repair' in what:
+        repairs()

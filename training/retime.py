@@ -1,0 +1,33 @@
+#!/usr/bin/python3
+"""Times every shipped model again with training/ortrun (2 intra-op threads, warm-up, median of 50)
+and updates the manifests' timing metrics: synthesis 512x512, repair 256x256. Run it on a quiet
+machine; the load average at the time is recorded beside the figure."""
+import os, sys, json
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from texlib import onnxio
+
+ROOT = os.path.abspath(os.path.join(HERE, '..'))
+
+
+def main():
+    md = os.path.join(ROOT, 'models')
+    for f in sorted(os.listdir(md)):
+        if not f.endswith('.json'):
+            continue
+        p = os.path.join(md, f); m = json.load(open(p)); onnx = p[:-5] + '.onnx'
+        if m['kind'] == 'synthesis':
+            c = m['noise']['channels']; cell = m['noise']['cell']
+            ms = onnxio.ort_time(onnx, {'noise': (1, c, 512 // cell, 512 // cell)}, runs=50, warmup=5)
+            key = 'ort_ms_512x512_2threads'
+        else:
+            ms = onnxio.ort_time(onnx, {'image': (1, 3, 256, 256), 'mask': (1, 1, 256, 256), 'guide': (1, 3, 256, 256)}, runs=50, warmup=5)
+            key = 'ort_ms_256x256_2threads'
+        m['metrics'][key] = round(ms, 2)
+        m['metrics']['load_average_when_timed'] = round(os.getloadavg()[0], 2)
+        onnxio.write_json(p, m)
+        print(f'{m["name"]:12} {key} {ms:7.2f}  (load {os.getloadavg()[0]:.1f})')
+
+
+if __name__ == '__main__':
+    main()
