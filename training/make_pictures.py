@@ -17,6 +17,12 @@ HELD_OUT = ['astro_turf.jpg', 'hd_beach_01_d.png', 'bumpy_surface.png']   # not 
 STK = '/usr/share/games/supertuxkart/data/textures/'
 
 
+def save(path, img, scale=0.5):
+    """Half size, JPEG quality 92: the card's pictures stay a few hundred kB."""
+    img = cv2.resize(img, (int(img.shape[1] * scale), int(img.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+    write_png(path, img)   # atomic; the format follows the extension
+
+
 def label(img, text):
     img = img.copy()
     cv2.putText(img, text, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 3, cv2.LINE_AA)
@@ -38,7 +44,7 @@ def materials():
         tiled = cv2.resize(np.tile(generate(onnx, 128, 3), (2, 2, 1)), (256, 256), interpolation=cv2.INTER_AREA)
         rows.append(np.concatenate([label(ex, name + ' exemplar'), label(a, 'seed 1'), label(b, 'seed 2'),
                                     label(tiled, '128px output tiled 2x2')], 1))
-    write_png(os.path.join(OUT, 'materials.png'), np.concatenate(rows, 0))
+    save(os.path.join(OUT, 'materials.jpg'), np.concatenate(rows, 0))
 
 
 def repairs():
@@ -56,7 +62,7 @@ def repairs():
         t = cv2.inpaint(dmg[:, :, ::-1].copy(), m.astype(np.uint8) * 255, 3, cv2.INPAINT_TELEA)[:, :, ::-1]
         rows.append(np.concatenate([label(dmg, f'{kind}: damaged'), label(g, 'coarse copy guide'), label(r, 'repaired'),
                                     label(t, 'OpenCV Telea'), label(im, 'original')], 1))
-    write_png(os.path.join(OUT, 'repair.png'), np.concatenate(rows, 0))
+    save(os.path.join(OUT, 'repair.jpg'), np.concatenate(rows, 0))
 
 
 if __name__ == '__main__':

@@ -30,7 +30,7 @@ def write_png(path, rgb_or_gray):
         a = a[:, :, ::-1]
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix='.png', dir=d)
+    fd, tmp = tempfile.mkstemp(suffix=os.path.splitext(path)[1] or '.png', dir=d)
     os.close(fd)
     try:
         if not cv2.imwrite(tmp, np.ascontiguousarray(a)):

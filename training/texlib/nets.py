@@ -71,7 +71,7 @@ class SynthNet(nn.Module):
         x = self.s0(noise)
         x = self.s1(up(x))
         x = self.s2(up(x))
-        return torch.tanh(self.full(up(x)))
+        return torch.clamp(torch.tanh(self.full(up(x))), -1.0, 1.0)   # ORT's tanh can overshoot by 1 ulp
 
 
 class PatchSynthNet(nn.Module):

@@ -45,7 +45,8 @@ public class SynthesisModelTests
             var noise = ShippedModelFiles.Gaussian(c * (h / cell) * (w / cell), h + w);
             var (img, shape) = ShippedModelFiles.Run(s, ("noise", noise, new long[] { 1, c, h / cell, w / cell }));
             Assert.That(shape, Is.EqualTo(new long[] { 1, 3, h, w }), $"{name} at {w}x{h}");
-            Assert.That(img.All(v => v >= -1f && v <= 1f), Is.True, $"{name} at {w}x{h}: values outside [-1, 1]");
+            // ONNX Runtime's tanh may overshoot +-1 by a rounding error; consumers clamp when they convert to 8 bits
+            Assert.That(img.All(v => v >= -1.00001f && v <= 1.00001f), Is.True, $"{name} at {w}x{h}: values outside [-1, 1]");
             double mean = img.Average(), var = img.Select(v => (v - mean) * (v - mean)).Average();
             Assert.That(var, Is.GreaterThan(1e-4), $"{name} at {w}x{h}: flat output");
         }
