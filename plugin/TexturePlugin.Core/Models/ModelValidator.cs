@@ -43,8 +43,9 @@ public static class ModelValidator
         }
         else
         {
+            // A model without a noise input may still say so explicitly with 0 (the repair export does).
             foreach (string key in new[] { KeyNoiseChannels, KeyNoiseCell })
-                if (metadata.TryGetValue(key, out string? v))
+                if (metadata.TryGetValue(key, out string? v) && v.Trim() != "0")
                     d.Add($"{key} is {v} but the manifest has no \"noise\" section");
         }
         Int(d, metadata, KeySizeMultiple, manifest.SizeMultiple, "size_multiple");
