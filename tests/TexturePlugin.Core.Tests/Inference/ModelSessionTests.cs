@@ -92,6 +92,23 @@ public sealed class ModelSessionTests
     }
 
     [Test]
+    public void One_non_finite_value_anywhere_is_found()
+    {
+        // The vector pass over whole vectors and the scalar tail must both see it.
+        foreach (int length in new[] { 1, 7, 64, 1003 })
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                foreach (int at in Enumerable.Range(0, length).Where(i => i % 59 == 0 || i >= length - 3))
+                {
+                    var data = new float[length];
+                    for (int i = 0; i < length; i++)
+                        data[i] = (i % 5 - 2) * 1e30f;
+                    Assert.That(FixedShapeRunner.AllFinite(data), Is.True);
+                    data[at] = bad;
+                    Assert.That(FixedShapeRunner.AllFinite(data), Is.False, $"{bad} at {at} of {length}");
+                }
+    }
+
+    [Test]
     public void Nan_outputs_are_detected_and_reported()
     {
         string path = TestPaths.ModelFixture("nan_synth.onnx");
