@@ -30,9 +30,17 @@ public sealed class CoarseGuide
     private short[] _sourceVectors = Array.Empty<short>();  // per source: p*p*3 block sums, zero-padded to Stride
     private int[] _choice = Array.Empty<int>();       // per block: chosen source block, -1 = none
     private int[] _known = Array.Empty<int>();        // per block: 1 when intact or filled
-    private short[] _targetVector = Array.Empty<short>();
-    private short[] _targetMask = Array.Empty<short>();    // -1 where the offset is known, else 0
-    private int[] _knownIndex = Array.Empty<int>();
+    private readonly TargetBuffers _buffers = new();
+#if NET
+    private MatchHelper? _helper;
+#endif
+
+    /// <summary>
+    /// Below this many target-source pairs in a ring the matching stays on the calling thread (handing half a ring to
+    /// a pool thread costs a few microseconds). Tests set 0 (always split, even on one processor) or
+    /// <see cref="long.MaxValue"/> (never).
+    /// </summary>
+    internal static long ParallelPairs { get; set; } = 1 << 16;
 
     /// <summary>Creates a guide builder for <c>guide.scale</c> and <c>guide.patch</c> of a manifest.</summary>
     public CoarseGuide(int scale, int patch)
@@ -124,8 +132,7 @@ public sealed class CoarseGuide
         for (int k = 1; k <= rings; k++)
         {
             int start = _ringStart[k], end = _ringStart[k + 1];
-            for (int i = start; i < end; i++)
-                _choice[_order[i]] = BestSource(_order[i], lw, lh, sourceCount);
+            MatchRing(start, end, lw, lh, sourceCount);
             for (int i = start; i < end; i++)
             {
                 int t = _order[i], q = _choice[t];
@@ -248,13 +255,42 @@ public sealed class CoarseGuide
         }
     }
 
+    /// <summary>
+    /// Chooses the sources of the targets <c>_order[start..end)</c>. Targets of one ring read only known positions
+    /// (earlier rings) and write only their own choice, so with two or more processors and enough work the second
+    /// half of the ring runs on a pool thread meanwhile (the model is idle while the guide is built).
+    /// </summary>
+    private void MatchRing(int start, int end, int lw, int lh, int sourceCount)
+    {
+#if NET
+        int count = end - start;
+        if (count >= 2 && (long)count * sourceCount >= ParallelPairs && (Environment.ProcessorCount > 1 || ParallelPairs == 0))
+        {
+            int mid = start + count / 2;
+            _helper ??= new MatchHelper(this);
+            _helper.Start(mid, end, lw, lh, sourceCount);
+            MatchTargets(start, mid, lw, lh, sourceCount, _buffers);
+            _helper.Finish();
+            return;
+        }
+#endif
+        MatchTargets(start, end, lw, lh, sourceCount, _buffers);
+    }
+
+    private void MatchTargets(int start, int end, int lw, int lh, int sourceCount, TargetBuffers buffers)
+    {
+        for (int i = start; i < end; i++)
+            _choice[_order[i]] = BestSource(_order[i], lw, lh, sourceCount, buffers);
+    }
+
     /// <summary>The source minimising the summed squared differences over the target's known offsets (first wins ties).</summary>
-    private int BestSource(int t, int lw, int lh, int sourceCount)
+    private int BestSource(int t, int lw, int lh, int sourceCount, TargetBuffers buffers)
     {
         int r = Patch / 2, stride = Stride;
         int tx = t % lw, ty = t / lw, j = 0, known = 0;
-        Span<short> a = _targetVector.AsSpan(0, stride);
-        Span<short> m = _targetMask.AsSpan(0, stride);
+        buffers.Ensure(stride);
+        Span<short> a = buffers.Vector.AsSpan(0, stride);
+        Span<short> m = buffers.Mask.AsSpan(0, stride);
         a.Clear();
         m.Clear();
         for (int dy = -r; dy <= r; dy++)
@@ -267,23 +303,23 @@ public sealed class CoarseGuide
                 {
                     a[j + c] = (short)_sum[b * 3 + c];
                     m[j + c] = -1;
-                    _knownIndex[known++] = j + c;
+                    buffers.KnownIndex[known++] = j + c;
                 }
             }
         // Dividing by the number of known offsets (the specification's mean) is the same for every source of
         // this target, so comparing the exact integer sums picks the same source.
 #if NET
         if (UseSimd && Avx2.IsSupported)
-            return BestSourceAvx2(sourceCount, stride);
+            return BestSourceAvx2(sourceCount, stride, buffers);
 #endif
-        return BestSourceScalar(sourceCount, stride, known);
+        return BestSourceScalar(sourceCount, stride, known, buffers);
     }
 
-    private int BestSourceScalar(int sourceCount, int stride, int known)
+    private int BestSourceScalar(int sourceCount, int stride, int known, TargetBuffers buffers)
     {
         int best = -1, bestDistance = int.MaxValue;
-        short[] a = _targetVector, v = _sourceVectors;
-        int[] idx = _knownIndex;
+        short[] a = buffers.Vector, v = _sourceVectors;
+        int[] idx = buffers.KnownIndex;
         for (int s = 0, o = 0; s < sourceCount; s++, o += stride)
         {
             int distance = 0;
@@ -302,10 +338,10 @@ public sealed class CoarseGuide
     }
 
 #if NET
-    private unsafe int BestSourceAvx2(int sourceCount, int stride)
+    private unsafe int BestSourceAvx2(int sourceCount, int stride, TargetBuffers buffers)
     {
         int best = -1, bestDistance = int.MaxValue, vectors = stride / 16;
-        fixed (short* pa = _targetVector, pm = _targetMask, pv = _sourceVectors)
+        fixed (short* pa = buffers.Vector, pm = buffers.Mask, pv = _sourceVectors)
         {
             // At most 15 x 16 shorts (patch 7 at scale 2 would still fit); the common 5 x 5 x 3 needs five.
             Vector256<short>* av = stackalloc Vector256<short>[vectors];
@@ -397,12 +433,86 @@ public sealed class CoarseGuide
         _sources = new int[n];
         _choice = new int[n];
         _known = new int[n];
-        _targetVector = new short[Stride];
-        _targetMask = new short[Stride];
-        _knownIndex = new int[Stride];
     }
 
     private static int Mod(int a, int m) => ((a % m) + m) % m;
+
+    /// <summary>One matching thread's copy of the target being matched.</summary>
+    private sealed class TargetBuffers
+    {
+        public short[] Vector = Array.Empty<short>();
+        public short[] Mask = Array.Empty<short>();       // -1 where the offset is known, else 0
+        public int[] KnownIndex = Array.Empty<int>();
+
+        public void Ensure(int stride)
+        {
+            if (Vector.Length >= stride)
+                return;
+            Vector = new short[stride];
+            Mask = new short[stride];
+            KnownIndex = new int[stride];
+        }
+    }
+
+#if NET
+    /// <summary>
+    /// Runs the second half of a ring on a pool thread without allocating. If no pool thread has picked it up by the
+    /// time the caller finished its half, the caller withdraws it and does it itself, so a busy pool never makes the
+    /// guide wait. A withdrawn work item that runs later finds nothing queued (or the next job, which it may do).
+    /// </summary>
+    private sealed class MatchHelper : IThreadPoolWorkItem
+    {
+        private const int Idle = 0, Queued = 1, Running = 2;
+        private readonly CoarseGuide _owner;
+        private readonly TargetBuffers _buffers = new();
+        private readonly ManualResetEventSlim _done = new(false);
+        private int _state;
+        private int _start, _end, _lw, _lh, _sourceCount;
+        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _error;
+
+        public MatchHelper(CoarseGuide owner) => _owner = owner;
+
+        public void Start(int start, int end, int lw, int lh, int sourceCount)
+        {
+            (_start, _end, _lw, _lh, _sourceCount) = (start, end, lw, lh, sourceCount);
+            _error = null;
+            _done.Reset();
+            Volatile.Write(ref _state, Queued);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        public void Execute()
+        {
+            if (Interlocked.CompareExchange(ref _state, Running, Queued) != Queued)
+                return;
+            try
+            {
+                _owner.MatchTargets(_start, _end, _lw, _lh, _sourceCount, _buffers);
+            }
+            catch (Exception e)
+            {
+                _error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                Volatile.Write(ref _state, Idle);
+                _done.Set();
+            }
+        }
+
+        /// <summary>Returns when the second half is done, by the pool thread or (if it has not started) here.</summary>
+        public void Finish()
+        {
+            if (Interlocked.CompareExchange(ref _state, Idle, Queued) == Queued)
+            {
+                _owner.MatchTargets(_start, _end, _lw, _lh, _sourceCount, _owner._buffers);
+                return;
+            }
+            _done.Wait();
+            _error?.Throw();
+        }
+    }
+#endif
 
     private static int RoundUp(int a, int m) => (a + m - 1) / m * m;
 }

@@ -29,6 +29,47 @@ public class CoarseGuideTests
         }
     }
 
+    [TestCaseSource(nameof(ParityCases))]
+    public void RingsSplitAcrossThreadsMatchThePythonGuideToo(string name)
+    {
+        CoarseGuide.ParallelPairs = 0;
+        try
+        {
+            CheckParity(name);
+        }
+        finally
+        {
+            CoarseGuide.ParallelPairs = 1 << 16;
+        }
+    }
+
+    [Test]
+    public void SplitRingsGiveTheSameGuideAsOneThreadOnLargeDamage()
+    {
+        RgbaImage image = EngineFixtures.Pattern(256, 256);
+        var mask = new DamageMask(256, 256);
+        mask.FillRect(30, 40, 90, 70);
+        mask.FillRect(200, 10, 9, 200);
+        mask.FillRect(0, 180, 256, 5);
+        byte[] Build(long pairs)
+        {
+            CoarseGuide.ParallelPairs = pairs;
+            try
+            {
+                var guide = new byte[image.Pixels.Length];
+                var builder = new CoarseGuide(4, 5);
+                builder.Build(image.Pixels, mask.Bits, 256, 256, guide);
+                builder.Build(image.Pixels, mask.Bits, 256, 256, guide);   // again: the helper is reused
+                return guide;
+            }
+            finally
+            {
+                CoarseGuide.ParallelPairs = 1 << 16;
+            }
+        }
+        Assert.That(Build(0), Is.EqualTo(Build(long.MaxValue)));
+    }
+
     private static void CheckParity(string name)
     {
         string dir = EngineFixtures.Path2("guide");
