@@ -78,7 +78,7 @@ internal static class SynthCommand
             else
             {
                 using LoadedModel loaded = modelPath is not null
-                    ? CliIO.LoadModelFile(modelPath, global.Session(result))
+                    ? CliIO.LoadModelFile(modelPath, SynthesisEngine.PreferredConfig(global.Session(result)))
                     : LoadCatalogMaterial(global, result, materialName!);
                 if (loaded.Manifest.Kind != ModelKind.Synthesis)
                     throw new CliException($"Model '{loaded.Manifest.Name}' is a repair model; synth needs a synthesis model.");
@@ -131,7 +131,7 @@ internal static class SynthCommand
     }
 
     private static LoadedModel LoadCatalogMaterial(GlobalOptions global, ParseResult result, string name) =>
-        global.Catalog(result).Load(name, global.Session(result));
+        global.Catalog(result).Load(name, SynthesisEngine.PreferredConfig(global.Session(result)));
 
     internal static ModelCatalog? TryCatalog(GlobalOptions global, ParseResult result)
     {

@@ -194,4 +194,16 @@ public class SynthesisEngineTests
             sum += Math.Abs(a.Pixels[i] - b.Pixels[i]);
         return (double)sum / a.Pixels.Length;
     }
+
+    [Test]
+    public void Preferred_config_uses_every_logical_processor_only_when_threads_are_left_automatic()
+    {
+        var automatic = new SessionConfig { Provider = ExecutionProviderKind.Cpu };
+        SessionConfig preferred = SynthesisEngine.PreferredConfig(automatic);
+        Assert.That(preferred.IntraOpThreads, Is.EqualTo(Environment.ProcessorCount));
+        Assert.That(preferred.Provider, Is.EqualTo(ExecutionProviderKind.Cpu));
+        Assert.That(automatic.IntraOpThreads, Is.EqualTo(0), "the caller's config is not changed");
+        Assert.That(SynthesisEngine.PreferredConfig(new SessionConfig { IntraOpThreads = 1 }).IntraOpThreads, Is.EqualTo(1));
+        Assert.That(SynthesisEngine.PreferredConfig(null).IntraOpThreads, Is.EqualTo(Environment.ProcessorCount));
+    }
 }
