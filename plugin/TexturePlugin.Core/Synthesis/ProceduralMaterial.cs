@@ -50,7 +50,7 @@ public sealed class ProceduralMaterial
             float c = 0.55f + 0.45f * (float)Math.Pow(vein, 0.35);
             return (c, 0.97f * c, 0.92f * c);
         }),
-        new ProceduralMaterial("lava", "Procedural glowing lava (noise only, no model)", 4, 5, (f, g, u, v) =>
+        new ProceduralMaterial("magma", "Procedural glowing magma (noise only, no model; the catalog ships a trained lava model)", 4, 5, (f, g, u, v) =>
         {
             float heat = Smooth(0.5f + 0.9f * f - 0.35f * Math.Abs(g));
             return (0.15f + 0.85f * heat, 0.03f + 0.75f * heat * heat, 0.02f + 0.3f * heat * heat * heat);
