@@ -94,7 +94,7 @@ def run(a):
         'metrics': {'params': nets.count_params(G),
                     'gflop_per_256x256': round(nets.gflops(G, (torch.zeros(1, G.noise_channels, 32, 32),)), 4),
                     'ort_ms_512x512_2threads': round(ms512, 2), 'parity_max_abs_diff': worst,
-                    'seam_ratio_512': round(seam, 3), 'final_losses': st['final_losses']},
+                    'seam_ratio_512': round(seam, 3), 'final_losses': st['final_losses'], 'divergence_recoveries': st['recoveries']},
     }
     onnxio.write_json(os.path.join(a.out, a.name + '.json'), manifest)
     progress(1.0, f'{manifest["metrics"]["params"]} params, {manifest["metrics"]["gflop_per_256x256"]} GFLOP/256^2, '

@@ -1,4 +1,5 @@
 """Training one synthesis generator from one exemplar (used by train_synth.py)."""
+import copy, math
 import time
 import numpy as np
 import torch
@@ -96,6 +97,10 @@ def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=N
     od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999)) if D else None
     h, w = ex.x.shape[2:]
     t0 = time.time(); step = 0; avg = {}; decayed = False
+    # Divergence guard: at lr 2e-3 a run on a validation exemplar collapsed after ~2250 steps (tanh saturated, the
+    # output went black) and never came back. Keep the weights of the best smoothed loss; on a blow-up return to them
+    # with a fresh optimiser at half the rate, and export the best weights at the end.
+    best, best_loss, ema, recoveries = None, float('inf'), None, 0
     while True:
         el = time.time() - t0
         if (steps and step >= steps) or (not steps and el >= seconds) or (steps and el >= seconds):
@@ -108,6 +113,15 @@ def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=N
         if D is not None and step >= 50:
             loss = loss + gan * F.softplus(-D(out)).mean()
         og.zero_grad(set_to_none=True); loss.backward(); og.step()
+        lv = float(loss.detach())
+        ema = lv if ema is None else 0.95 * ema + 0.05 * lv
+        if step % 20 == 0 and step >= 100:
+            if ema < best_loss:
+                best_loss, best = ema, copy.deepcopy(G.state_dict())
+            elif best is not None and (ema > 2 * best_loss or not math.isfinite(ema)):
+                G.load_state_dict(best)
+                og = torch.optim.Adam(G.parameters(), lr=og.param_groups[0]['lr'] * 0.5, betas=(0.5, 0.999))
+                ema, recoveries = best_loss, recoveries + 1
         if D is not None:
             ys = torch.randint(0, max(1, h - crop + 1), (batch,), generator=gen)
             xs = torch.randint(0, max(1, w - crop + 1), (batch,), generator=gen)
@@ -125,5 +139,9 @@ def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=N
             decayed = True   # one step down for the last 30 %: finer detail, less jitter
             for g in og.param_groups:
                 g['lr'] *= 0.3
+    if best is not None and not (ema is not None and ema <= best_loss):
+        G.load_state_dict(best)
     G.eval()
-    return G, {'steps': step, 'seconds': round(time.time() - t0, 1), 'final_losses': {k: round(v, 5) for k, v in avg.items()}}
+    return G, {'steps': step, 'seconds': round(time.time() - t0, 1), 'recoveries': recoveries,
+               'best_smoothed_loss': None if best is None else round(best_loss, 5),
+               'final_losses': {k: round(v, 5) for k, v in avg.items()}}
