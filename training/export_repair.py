@@ -3,13 +3,16 @@
 through ONNX Runtime (training/ortrun, max abs diff <= 1e-4), times 256x256 and writes the parity
 fixture tests/fixtures/parity/repair_*.bin (64x64 texture held out from the training corpus).
 
-usage: export_repair.py [--ckpt /work/ckpt/repair.pt] [--out models/] [--metrics eval.json]"""
+It also measures the context margin dirty tiles need (texlib/margin.py) into the manifest's context_margin.
+
+usage: export_repair.py [--ckpt /work/ckpt/repair.pt] [--out models/] [--metrics eval.json]
+       export_repair.py --margin-only [--ckpt CKPT] [--out models/]   (re-measure into the existing repair.json)"""
 import argparse, os, sys, json, datetime
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
 import numpy as np, torch, cv2
-from texlib import nets, onnxio, corpus
+from texlib import nets, onnxio, corpus, margin
 from texlib.images import read_rgb, to_tensor
 from texlib.guide import coarse_copy_guide
 
@@ -22,10 +25,24 @@ def main():
     ap.add_argument('--ckpt', default='/work/ckpt/repair.pt')
     ap.add_argument('--out', default=os.path.join(ROOT, 'models'))
     ap.add_argument('--metrics', help='JSON object merged into the manifest metrics (eval tables)')
+    ap.add_argument('--margin-only', action='store_true', help='only measure the context margin into the existing repair.json')
     a = ap.parse_args()
     torch.set_num_threads(2)
     st = torch.load(a.ckpt)
     G = nets.RepairNet(); G.load_state_dict(st['G']); G.eval()
+    cm, table = margin.context_margin(G, corpus.repair_corpus())
+    cm_metrics = {'context_margin_tolerance': 'PSNR inside the damage within 0.05 dB of a whole-texture pass, no value more than 8 levels off',
+                  'context_margin_mean_levels': round(table[cm][0], 3), 'context_margin_max_levels': round(table[cm][1], 3),
+                  'context_margin_psnr_change_db': round(table[cm][2], 4)}
+    print('context margin', cm, ' '.join(f'{k}:{v[0]:.2f}/{v[1]:.2f}/{v[2]:.3f}' for k, v in table.items()), flush=True)
+    if a.margin_only:
+        jp = os.path.join(a.out, 'repair.json')
+        manifest = json.load(open(jp))
+        manifest['context_margin'] = cm
+        manifest['metrics'].update(cm_metrics)
+        onnxio.write_json(jp, manifest)
+        print(f'{jp}: context_margin {cm}')
+        return
     path = os.path.join(a.out, 'repair.onnx')
     meta = {'texplug.kind': 'repair', 'texplug.value_range': '-1,1', 'texplug.noise_channels': 0,
             'texplug.noise_cell': 0, 'texplug.size_multiple': G.size_multiple, 'texplug.tileable': 'true',
@@ -60,6 +77,7 @@ def main():
             t.numpy().astype('<f4').tofile(os.path.join(fx, f'repair_{n}.bin'))
     metrics = {'params': nets.count_params(G), 'gflop_per_256x256': round(nets.gflops(G, (torch.zeros(1, 3, 256, 256), torch.zeros(1, 1, 256, 256), torch.zeros(1, 3, 256, 256))), 4),
                'ort_ms_256x256_2threads': round(ms, 2), 'parity_max_abs_diff': worst, 'train_losses': {k: round(v, 5) for k, v in st.get('avg', {}).items()}}
+    metrics.update(cm_metrics)
     if a.metrics:
         metrics.update(json.load(open(a.metrics)))
     manifest = {
@@ -71,7 +89,7 @@ def main():
         'output': {'name': 'repaired', 'channels': 3},
         'value_range': [-1.0, 1.0], 'channel_order': 'RGB',
         'guide': {'scale': 4, 'patch': 5},
-        'size_multiple': G.size_multiple, 'tileable': True, 'receptive_field': 96,
+        'size_multiple': G.size_multiple, 'tileable': True, 'receptive_field': 96, 'context_margin': cm,
         'provenance': {'data': f'{len(corpus.repair_corpus())} textures of Debian supertuxkart-data 1.4 '
                                '(/usr/share/games/supertuxkart/data/textures, material keywords; see training/texlib/corpus.py), '
                                'random 128x128 crops at scale 0.5-1, dihedral flips, random scratches/holes/blocks/seams',

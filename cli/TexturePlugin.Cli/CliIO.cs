@@ -1,3 +1,4 @@
+using TexturePlugin.Core.Repair;
 using Spectre.Console;
 using TexturePlugin.Core;
 using TexturePlugin.Core.Imaging;
@@ -50,7 +51,7 @@ internal static class CliIO
     /// <summary>The catalog's first repair model, or the one at <paramref name="modelPath"/>.</summary>
     public static LoadedModel LoadRepairModel(string? modelPath, GlobalOptions global, System.CommandLine.ParseResult result)
     {
-        SessionConfig config = global.Session(result);
+        SessionConfig config = RepairEngine.PreferredConfig(global.Session(result));
         LoadedModel model;
         if (!string.IsNullOrEmpty(modelPath))
             model = LoadModelFile(modelPath!, config);

@@ -108,6 +108,13 @@ public sealed class ModelManifest
     /// <summary>Pixels each side that influence an output pixel; tiled generation uses it as the margin.</summary>
     public int ReceptiveField { get; private set; }
 
+    /// <summary>
+    /// Context pixels each side a repair tile needs so that its output agrees with a whole-texture pass within the
+    /// tolerance the export measured (manifest <c>context_margin</c>, metrics <c>context_margin_*</c>); the receptive
+    /// field when the manifest has none. Never more than the receptive field.
+    /// </summary>
+    public int ContextMargin { get; private set; }
+
     /// <summary>Provenance fields (data, licence, recipe, training_seconds, date, seed, ...) as text.</summary>
     public IReadOnlyDictionary<string, string> Provenance { get; private set; } = new Dictionary<string, string>();
 
@@ -239,6 +246,9 @@ public sealed class ModelManifest
                     problems.Add($"\"tileable\" must be true or false, not {tileable.GetRawText()}");
             }
             m.ReceptiveField = Int(root, "receptive_field", problems, required: false, fallback: 0, min: 0);
+            m.ContextMargin = Int(root, "context_margin", problems, required: false, fallback: m.ReceptiveField, min: 0);
+            if (m.ReceptiveField > 0 && m.ContextMargin > m.ReceptiveField)
+                problems.Add($"\"context_margin\" {m.ContextMargin} is larger than \"receptive_field\" {m.ReceptiveField}");
 
             if (Get(root, "provenance", JsonValueKind.Object, problems, required: false) is JsonElement provenance)
             {

@@ -27,6 +27,20 @@ public sealed class ModelManifestTests
     }
 
     [Test]
+    public void Context_margin_defaults_to_the_receptive_field_and_may_not_exceed_it()
+    {
+        string json = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(TestPaths.ModelFixture("repair_tiny.json")),
+            "\"(receptive_field|context_margin)\"\\s*:\\s*\\d+\\s*,?", "");
+        string With(string fields) => json.Insert(json.IndexOf('{') + 1, fields);
+        ModelManifest both = ModelManifest.Parse(With("\"receptive_field\": 96, \"context_margin\": 40,"), "both.json");
+        Assert.That((both.ReceptiveField, both.ContextMargin), Is.EqualTo((96, 40)));
+        ModelManifest fieldOnly = ModelManifest.Parse(With("\"receptive_field\": 96,"), "field.json");
+        Assert.That(fieldOnly.ContextMargin, Is.EqualTo(96));
+        var e = Assert.Throws<ModelException>(() => ModelManifest.Parse(With("\"receptive_field\": 32, \"context_margin\": 40,"), "big.json"));
+        Assert.That(e!.Message, Does.Contain("context_margin").And.Contain("big.json"));
+    }
+
+    [Test]
     public void Repair_fixture_parses()
     {
         ModelManifest m = ModelManifest.Load(TestPaths.ModelFixture("repair_tiny.json"));

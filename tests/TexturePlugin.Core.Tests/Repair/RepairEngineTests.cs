@@ -191,6 +191,88 @@ public class RepairEngineTests
     }
 
     [Test]
+    public void LanesRepairTheSameBitsAsOneLane()
+    {
+        RgbaImage image = EngineFixtures.Pattern(320, 256, 13);
+        DamageMask mask = Spots(320, 256, 21, 40, 24);
+        int before = _guided.Lanes;
+        _guided.Lanes = 1;
+        RgbaImage one = _guided.Repair(image, mask);
+        int tiles = _guided.RepairInPlace(image.Clone(), mask).Count;
+        Assert.That(tiles, Is.GreaterThan(2), "the damage should need several tiles");
+        try
+        {
+            foreach (int lanes in new[] { 2, 3 })
+            {
+                _guided.Lanes = lanes;
+                var reports = new List<double>();
+                RgbaImage many = _guided.Repair(image, mask, progress: new SyncProgress(reports));
+                Assert.That(many.Pixels, Is.EqualTo(one.Pixels), $"{lanes} lanes");
+                Assert.That(reports, Has.Count.EqualTo(tiles));
+                Assert.That(reports.Max(), Is.EqualTo(1.0));
+            }
+        }
+        finally
+        {
+            _guided.Lanes = before;
+        }
+    }
+
+    [Test]
+    public void LanesDefaultToOnePerCoreOnlyForSingleThreadedRuns()
+    {
+        Assert.That(RepairEngine.PreferredConfig(null).IntraOpThreads, Is.EqualTo(1));
+        Assert.That(RepairEngine.PreferredConfig(new SessionConfig { IntraOpThreads = 3 }).IntraOpThreads, Is.EqualTo(3));
+        Assert.That(_guided.Lanes, Is.EqualTo(Math.Clamp(Environment.ProcessorCount, 1, RepairEngine.MaxLanes)));
+        using LoadedModel threaded = ModelCatalog.LoadFile(EngineFixtures.Path2("engines", "fixture_repair.json"),
+            new SessionConfig { Provider = ExecutionProviderKind.Cpu, IntraOpThreads = 2 });
+        Assert.That(RepairEngine.DefaultLanes(threaded.Session), Is.EqualTo(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _guided.Lanes = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _guided.Lanes = RepairEngine.MaxLanes + 1);
+    }
+
+    [Test]
+    public void AFailingLaneStopsThePassAndTheErrorReachesTheCaller()
+    {
+        RgbaImage image = EngineFixtures.Pattern(320, 256, 17);
+        DamageMask mask = Spots(320, 256, 5, 40, 24);
+        int before = _guided.Lanes;
+        _guided.Lanes = 2;
+        try
+        {
+            using var cancel = new CancellationTokenSource();
+            var progress = new SyncProgress(new List<double>(), cancel.Cancel);
+            Assert.That(() => _guided.Repair(image, mask, progress: progress, cancellationToken: cancel.Token),
+                Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(_guided.Repair(image, mask).Pixels, Is.Not.EqualTo(image.Pixels), "the engine works after a failed pass");
+        }
+        finally
+        {
+            _guided.Lanes = before;
+        }
+    }
+
+    /// <summary>Records reports synchronously (Progress&lt;T&gt; would post them to the thread pool).</summary>
+    private sealed class SyncProgress : IProgress<double>
+    {
+        private readonly List<double> _reports;
+        private readonly Action? _onFirst;
+
+        public SyncProgress(List<double> reports, Action? onFirst = null)
+        {
+            _reports = reports;
+            _onFirst = onFirst;
+        }
+
+        public void Report(double value)
+        {
+            _reports.Add(value);
+            if (_reports.Count == 1)
+                _onFirst?.Invoke();
+        }
+    }
+
+    [Test]
     public void MasksFromAlphaAndKeyColour()
     {
         RgbaImage image = EngineFixtures.Pattern(16, 8);
