@@ -55,6 +55,19 @@ public static class DamageMasks
         return m;
     }
 
+    /// <summary>
+    /// A brush stroke as a level designer paints it: a line of <paramref name="length"/> pixels and
+    /// <paramref name="width"/> pixels thick from (<paramref name="x"/>, <paramref name="y"/>) at 30 degrees. Returns the
+    /// stroke's bounding rectangle (what the host marks dirty).
+    /// </summary>
+    public static TileRect Stroke(DamageMask mask, int x, int y, int length, int width)
+    {
+        int x1 = x + (int)Math.Round(length * Math.Cos(Math.PI / 6)), y1 = y + (int)Math.Round(length * Math.Sin(Math.PI / 6));
+        Line(mask, x, y, x1, y1, width);
+        int r = (width + 1) / 2 + 1;
+        return new TileRect(Math.Min(x, x1) - r, Math.Min(y, y1) - r, Math.Abs(x1 - x) + 2 * r + 1, Math.Abs(y1 - y) + 2 * r + 1);
+    }
+
     private static void Line(DamageMask m, int x0, int y0, int x1, int y1, int thickness)
     {
         double r = thickness / 2.0;
