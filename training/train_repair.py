@@ -59,6 +59,9 @@ def main():
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--steps', type=int, default=0, help='stop after this many steps (0 = time only)')
+    ap.add_argument('--perc-weight', type=float, default=5.0, help='weight of the ResNet18 perceptual term')
+    ap.add_argument('--perc-upto', type=int, default=2, choices=(1, 2, 3), help='deepest ResNet18 stage in it (2 = layer2, 3 = layer3)')
+    ap.add_argument('--adv-weight', type=float, default=0.01, help='weight of the adversarial term (from step 500)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -68,12 +71,17 @@ def main():
     og = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     step, seconds = 0, 0.0
+    recipe = []   # (from step, perceptual weight, deepest stage, adversarial weight): the phases this checkpoint went through
     if a.resume and os.path.exists(a.ckpt):
         st = torch.load(a.ckpt)
         G.load_state_dict(st['G']); D.load_state_dict(st['D'])
         og.load_state_dict(st['og']); od.load_state_dict(st['od'])
         step, seconds = st['step'], st['seconds']
+        recipe = st.get('recipe', [[0, 5.0, 2, 0.01]])   # checkpoints before the flags: the original recipe
         print(f'resumed {a.ckpt} at step {step}, {seconds / 60:.1f} min trained', flush=True)
+    phase = [step, a.perc_weight, a.perc_upto, a.adv_weight]
+    if not recipe or recipe[-1][1:] != phase[1:]:
+        recipe.append(phase)
     rng = np.random.default_rng(a.seed * 1000003 + step)
     os.makedirs(os.path.dirname(a.ckpt), exist_ok=True)
     budget = seconds + a.minutes * 60
@@ -88,11 +96,11 @@ def main():
         out = G(dmg, mask, guide)
         comp = mask * out + (1 - mask) * gt
         l1 = ((out - gt).abs() * mask).sum() / mask.sum().clamp(min=1) / 3
-        perc = losses.perceptual(comp, gt)
+        perc = losses.perceptual(comp, gt, upto=a.perc_upto)
         adv_on = step >= 500
-        loss = l1 + 5.0 * perc
+        loss = l1 + a.perc_weight * perc
         if adv_on:
-            loss = loss + 0.01 * F.softplus(-D(comp)).mean()
+            loss = loss + a.adv_weight * F.softplus(-D(comp)).mean()
         og.zero_grad(set_to_none=True); loss.backward(); og.step()
         if adv_on or step >= 400:
             dl = F.softplus(-D(gt)).mean() + F.softplus(D(comp.detach())).mean()
@@ -106,10 +114,10 @@ def main():
                   f'{seconds / 60:.1f} min ' + ' '.join(f'{k} {v:.4f}' for k, v in avg.items()), flush=True)
         if time.time() - last_ck > a.ckpt_minutes * 60:
             save_ckpt(a.ckpt, {'G': G.state_dict(), 'D': D.state_dict(), 'og': og.state_dict(), 'od': od.state_dict(),
-                               'step': step, 'seconds': seconds, 'seed': a.seed, 'avg': avg})
+                               'step': step, 'seconds': seconds, 'seed': a.seed, 'avg': avg, 'recipe': recipe})
             last_ck = time.time()
     save_ckpt(a.ckpt, {'G': G.state_dict(), 'D': D.state_dict(), 'og': og.state_dict(), 'od': od.state_dict(),
-                       'step': step, 'seconds': seconds, 'seed': a.seed, 'avg': avg})
+                       'step': step, 'seconds': seconds, 'seed': a.seed, 'avg': avg, 'recipe': recipe})
     print(f'done step {step} {seconds / 60:.1f} min -> {a.ckpt}', flush=True)
 
 

@@ -108,6 +108,10 @@ public class CliTests
         var r = Run("repair", input, "--alpha", "-o", Out, "--models", _fixtures);
         Assert.That(r.Code, Is.EqualTo(0), r.Err);
         Assert.That(ImageIO.Load(Out).Pixel(48, 32)[3], Is.EqualTo(255));
+        Assert.That(r.Out, Does.Contain("tile margin"));
+        r = Run("repair", input, "--alpha", "--full-context", "-o", Out, "--models", _fixtures);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(ImageIO.Load(Out).Pixel(48, 32)[3], Is.EqualTo(255));
         string tiled = Path.Combine(_dir, "out_tile.png");
         r = Run("tile", input, "-o", tiled, "--models", _fixtures);
         Assert.That(r.Code, Is.EqualTo(0), r.Err);

@@ -18,7 +18,11 @@ internal static class RepairCommand
         var key = new Option<string?>("--key") { Description = "Damaged = pixels of this colour, RRGGBB" };
         var model = new Option<string?>("--model") { Description = "Repair model file (default: the catalog's repair model)" };
         var output = new Option<string>("--output", "-o") { Description = "Output image", Required = true };
-        var command = new Command("repair", "Repair the damaged parts of a texture") { input, mask, alpha, key, model, output };
+        var fullContext = new Option<bool>("--full-context")
+        {
+            Description = "Give each tile the model's whole receptive field as context (slower; default: the margin measured for the model)",
+        };
+        var command = new Command("repair", "Repair the damaged parts of a texture") { input, mask, alpha, key, model, fullContext, output };
         command.SetAction(result =>
         {
             string? maskPath = result.GetValue(mask), keyText = result.GetValue(key);
@@ -43,11 +47,13 @@ internal static class RepairCommand
             var watch = Stopwatch.StartNew();
             using LoadedModel loaded = CliIO.LoadRepairModel(result.GetValue(model), global, result);
             using var engine = new RepairEngine(loaded.Session, loaded.Manifest);
+            if (result.GetValue(fullContext) && loaded.Manifest.ReceptiveField > engine.Margin)
+                engine.Margin = loaded.Manifest.ReceptiveField;
             int damaged = damage.CountDamaged();
             RgbaImage repaired = CliIO.WithProgress(console, $"repair {Path.GetFileName(inPath)}",
                 progress => engine.Repair(image, damage, dirtyTilesOnly: true, progress));
             ImageIO.Save(repaired, outPath);
-            console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, {damaged} damaged pixels, model '{loaded.Manifest.Name}' on {loaded.Session.Provider}) in {watch.ElapsedMilliseconds} ms"));
+            console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, {damaged} damaged pixels, model '{loaded.Manifest.Name}' on {loaded.Session.Provider}, tile margin {engine.Margin} px) in {watch.ElapsedMilliseconds} ms"));
             return 0;
         });
         return command;
