@@ -87,12 +87,12 @@ def run(a):
         'size_multiple': G.cell, 'tileable': True, 'receptive_field': 48,
         'provenance': {'data': a.source or os.path.abspath(a.exemplar), 'licence': a.licence or 'as the exemplar',
                        'exemplar_sha256_16': ex_hash,
-                       'recipe': f'training/train_synth.py: {"PatchSynthNet" if a.arch == "patch" else "SynthNet"}, ResNet18 feature SWD + colour-patch SWD + histogram + '
+                       'recipe': f'training/train_synth.py: { {"patch": "PatchSynthNet", "conv": "SynthNet", "fine": "SynthNet with fine noise inputs (1/4, 1/2, full resolution)"}[a.arch] }, ResNet18 feature SWD + colour-patch SWD + histogram + '
                                  f'low-res stats, adversarial weight {a.gan}, Adam, batch {a.batch} of {crop}px crops',
                        'training_seconds': st['seconds'], 'steps': st['steps'],
                        'date': datetime.date.today().isoformat(), 'seed': a.seed},
         'metrics': {'params': nets.count_params(G),
-                    'gflop_per_256x256': round(nets.gflops(G, (torch.zeros(1, G.noise_channels, 32, 32),)), 4),
+                    'gflop_per_256x256': round(nets.gflops(E, (torch.zeros(1, G.noise_channels, 32, 32),)), 4),
                     'ort_ms_512x512_2threads': round(ms512, 2), 'parity_max_abs_diff': worst,
                     'seam_ratio_512': round(seam, 3), 'final_losses': st['final_losses'], 'divergence_recoveries': st['recoveries']},
     }
@@ -113,7 +113,8 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--gan', type=float, default=0.0, help='adversarial weight (0 = texture losses only; measured better in a 5-minute budget)')
     ap.add_argument('--batch', type=int, default=1)
-    ap.add_argument('--arch', choices=('conv', 'patch'), default='conv', help='SynthNet (default) or the experimental PatchSynthNet')
+    ap.add_argument('--arch', choices=('fine', 'conv', 'patch'), default='fine',
+                    help='SynthNet with fine noise inputs (default), plain SynthNet, or the experimental PatchSynthNet')
     ap.add_argument('--max-side', type=int, default=256, help='exemplars larger than this are downscaled')
     ap.add_argument('--time-runs', type=int, default=20)
     ap.add_argument('--description', default='')

@@ -51,27 +51,52 @@ class SynthNet(nn.Module):
     """noise (N, C, H/8, W/8) standard normal -> image (N, 3, H, W) in [-1, 1].
     Two convolutions at 1/8 resolution (the second dilated for a wider reach), then three steps of
     nearest x2 upsampling + circular 3x3 convolution, thinner at each resolution. Pixel shuffles in
-    their place (cheaper) left periodic 2x2 / 8x8 patterns after a few minutes of training."""
-    cell = 8
+    their place (cheaper) left periodic 2x2 / 8x8 patterns after a few minutes of training.
 
-    def __init__(self, noise_channels=8, widths=(48, 32, 12), upsample=None):
+    fine=True: 84 more noise channels at the same 1/8 cells, pixel-shuffled into one noise map at
+    1/4 (4 channels), 1/2 (16) and full resolution (64) and added after each upsampling with learned
+    per-channel strengths that start at zero (StyleGAN-style noise inputs). Without them every fine
+    detail is a fixed function of the 1/8 noise and the position inside its cell, which showed as an
+    8-pixel grid; with them the fine detail is random like the exemplar's. Tiles and wrap-around are
+    unaffected: the extra noise lives on the same cells."""
+    cell = 8
+    FINE = (4, 16, 64)   # channels at cell 8 for the 1/4, 1/2 and full-resolution noise maps
+
+    def __init__(self, noise_channels=8, widths=(48, 32, 12), upsample=None, fine=False):
         super().__init__()
         import os
         self.upsample = upsample or os.environ.get('TEXPLUG_SYNTH_UPSAMPLE', 'nearest')
-        self.noise_channels = noise_channels
+        self.base = noise_channels
+        self.fine = fine
+        self.noise_channels = noise_channels + (sum(self.FINE) if fine else 0)
         w0, w1, w2 = widths
         act = lambda: nn.LeakyReLU(0.2)
         self.s0 = nn.Sequential(conv(noise_channels, w0), act(), conv(w0, w0, dilation=2), act())
         self.s1 = nn.Sequential(conv(w0, w1), act(), conv(w1, w1), act())
         self.s2 = nn.Sequential(conv(w1, w2), act())
         self.full = conv(w2, 3)
+        if fine:
+            self.k4 = nn.Parameter(torch.zeros(1, w0, 1, 1))
+            self.k2 = nn.Parameter(torch.zeros(1, w1, 1, 1))
+            self.k1 = nn.Parameter(torch.zeros(1, w2, 1, 1))
+
+    def fine_maps(self, noise):
+        """The 1/4, 1/2 and full-resolution noise maps (N, 1, h, w) of a fine model's noise tensor."""
+        b, (c4, c2, c1) = self.base, self.FINE
+        return (F.pixel_shuffle(noise[:, b:b + c4], 2), F.pixel_shuffle(noise[:, b + c4:b + c4 + c2], 4),
+                F.pixel_shuffle(noise[:, b + c4 + c2:b + c4 + c2 + c1], 8))
 
     def forward(self, noise):
         up = lambda t: up2(t, self.upsample)
-        x = self.s0(noise)
-        x = self.s1(up(x))
-        x = self.s2(up(x))
-        return torch.clamp(torch.tanh(self.full(up(x))), -1.0, 1.0)   # ORT's tanh can overshoot by 1 ulp
+        x = self.s0(noise[:, :self.base])
+        if not self.fine:
+            x = self.s1(up(x))
+            x = self.s2(up(x))
+            return torch.clamp(torch.tanh(self.full(up(x))), -1.0, 1.0)   # ORT's tanh can overshoot by 1 ulp
+        n4, n2, n1 = self.fine_maps(noise)
+        x = self.s1(up(x) + self.k4 * n4)
+        x = self.s2(up(x) + self.k2 * n2)
+        return torch.clamp(torch.tanh(self.full(up(x) + self.k1 * n1)), -1.0, 1.0)
 
 
 class PatchSynthNet(nn.Module):
@@ -188,23 +213,74 @@ def fuse_up_conv(c):
     return f
 
 
+def unshuffle_order(r):
+    """Channel order p such that pixel_shuffle(n[:, p], r // 2) == pixel_unshuffle(pixel_shuffle(n, r), 2) for an
+    (N, r*r, h, w) tensor n."""
+    q = r // 2
+    p = torch.empty(r * r, dtype=torch.long)
+    for a in (0, 1):
+        for b in (0, 1):
+            for i in range(q):
+                for j in range(q):
+                    p[(a * 2 + b) * q * q + i * q + j] = (2 * i + a) * r + 2 * j + b
+    return p
+
+
+def fuse_up_conv_noise(c, k):
+    """fuse_up_conv for conv(up(x) + k * n), n a one-channel map at the upsampled resolution: the fused
+    convolution also reads pixel_unshuffle(n, 2) (4 more input channels at the low resolution), so the
+    noise costs no full-resolution pass."""
+    f = fuse_up_conv(c)
+    wn = (c.weight.data * k.data.reshape(1, -1, 1, 1)).sum(dim=1)      # (cout, 3, 3) on n
+    cout = wn.shape[0]
+    fw = torch.zeros(cout, 2, 2, 2, 2, 3, 3)     # out (a, b), in sub-position (a2, b2) of the unshuffled map
+    for a in (0, 1):
+        for bb in (0, 1):
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    ty, tx = a + dy, bb + dx     # full-resolution row/column offset from the low-res cell's origin
+                    fw[:, a, bb, ty % 2, tx % 2, ty // 2 + 1, tx // 2 + 1] += wn[:, dy + 1, dx + 1]
+    g = CircConv(f.weight.shape[1] + 4, cout * 4)
+    g.weight.data = torch.cat([f.weight.data, fw.reshape(cout * 4, 4, 3, 3)], dim=1)
+    g.bias.data = f.bias.data.clone()
+    return g
+
+
 class FusedSynthNet(nn.Module):
     """SynthNet with each (nearest x2, conv) pair fused into (conv at low resolution, pixel shuffle):
-    the same function, less memory traffic in ONNX Runtime. Built from a trained SynthNet."""
+    the same function, less memory traffic in ONNX Runtime. Built from a trained SynthNet (nearest
+    upsampling). A fine model's noise terms become one-input-channel convolutions at their resolution."""
     cell = 8
 
     def __init__(self, net):
         super().__init__()
-        self.noise_channels = net.noise_channels
+        if net.upsample != 'nearest':
+            raise ValueError('only nearest-upsampling SynthNets can be fused')
+        self.noise_channels, self.base, self.fine, self.FINE = net.noise_channels, net.base, net.fine, net.FINE
         self.s0 = net.s0
         self.u1, self.s1b = fuse_up_conv(net.s1[0]), net.s1[2]
         self.u2 = fuse_up_conv(net.s2[0])
         self.uf = fuse_up_conv(net.full)
         self.ps = nn.PixelShuffle(2)
+        if net.fine:
+            self.register_buffer('perm2', unshuffle_order(4), persistent=False)
+            self.register_buffer('perm1', unshuffle_order(8), persistent=False)
+            self.u1, self.u2, self.uf = (fuse_up_conv_noise(net.s1[0], net.k4), fuse_up_conv_noise(net.s2[0], net.k2),
+                                         fuse_up_conv_noise(net.full, net.k1))
 
     def forward(self, noise):
         act = lambda t: F.leaky_relu(t, 0.2)
-        x = self.s0(noise)
-        x = act(self.s1b(act(self.ps(self.u1(x)))))
-        x = act(self.ps(self.u2(x)))
-        return torch.clamp(torch.tanh(self.ps(self.uf(x))), -1.0, 1.0)
+        x = self.s0(noise[:, :self.base])
+        if not self.fine:
+            x = act(self.s1b(act(self.ps(self.u1(x)))))
+            x = act(self.ps(self.u2(x)))
+            return torch.clamp(torch.tanh(self.ps(self.uf(x))), -1.0, 1.0)
+        # pixel_unshuffle(map, 2) of each noise map, as one channel gather at 1/8 + one pixel shuffle
+        b, (c4, c2, c1) = self.base, self.FINE
+        n4 = noise[:, b:b + c4]
+        n2 = F.pixel_shuffle(noise[:, b + c4 + self.perm2], 2)
+        n1 = F.pixel_shuffle(noise[:, b + c4 + c2 + self.perm1], 4)
+        x = act(self.s1b(act(self.ps(self.u1(torch.cat([x, n4], 1))))))
+        x = act(self.ps(self.u2(torch.cat([x, n2], 1))))
+        return torch.clamp(torch.tanh(self.ps(self.uf(torch.cat([x, n1], 1)))), -1.0, 1.0)
+

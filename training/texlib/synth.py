@@ -7,8 +7,11 @@ import torch.nn.functional as F
 from . import nets, losses, featurenet
 from .images import to_tensor
 
-FEAT_LAYERS = 3          # relu1, layer1, layer2 (indices 0..2)
-FEAT_DIMS = (64, 64, 128)
+# relu1, layer1, layer2, layer3 (indices 0..3). layer3 (1/16 resolution, the widest context) made the structure
+# larger and closer to the exemplar's: mean feature SWD 0.111 vs 0.119 with three stages (4 supertuxkart
+# exemplars, 700 steps), and 0.080 vs 0.119 on the stone wall together with the fine noise inputs.
+FEAT_LAYERS = 4
+FEAT_DIMS = (64, 64, 128, 256)
 
 
 class ExemplarStats:
@@ -85,13 +88,13 @@ def texture_loss(out, ex, gen, weights):
 WEIGHTS = {'swd': 1.0, 'pix': 20.0, 'hist': 1.0, 'stats': 1.0}
 
 
-def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=None, threads=1, arch='conv'):
+def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=None, threads=1, arch='fine'):
     """Returns (generator, stats dict)."""
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     ex = ExemplarStats(rgb, gen)
-    G = nets.PatchSynthNet(exemplar=ex.x, seed=seed) if arch == 'patch' else nets.SynthNet()
+    G = nets.PatchSynthNet(exemplar=ex.x, seed=seed) if arch == 'patch' else nets.SynthNet(fine=arch == 'fine')
     og = torch.optim.Adam(G.parameters(), lr=2e-3 if gan == 0 else 1e-3, betas=(0.5, 0.999))
     D = losses.PatchDiscriminator(width=24) if gan > 0 else None
     od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999)) if D else None

@@ -63,22 +63,112 @@ public sealed class GaussianNoiseField
         if (destination.Length < needed)
             throw new ArgumentException($"A {channels}x{height}x{width} noise window needs {needed} floats, but the destination holds {destination.Length}.", nameof(destination));
         Blend(time, out long slice, out double wa, out double wb);
-        int index = 0;
-        for (int c = 0; c < channels; c++)
+        int lanes = Math.Min(channels, Environment.ProcessorCount);
+        if (lanes > 1 && needed * (wb == 0.0 ? 1 : 2) >= ParallelValues)
         {
-            for (int y = 0; y < height; y++)
+            unsafe
             {
-                int wy = NoiseHash.Wrap(originY + y, PeriodY);
+                fixed (float* start = destination)
+                {
+                    var job = new FillJob(this, (IntPtr)start, channels, originX, originY, width, height, slice, wa, wb, lanes);
+                    Parallel.For(0, lanes, job.Run);
+                }
+            }
+            return;
+        }
+        long[] columns = ColumnHashes(width);
+        FillChannels(destination, 0, channels, originX, originY, width, height, slice, wa, wb, columns);
+    }
+
+    /// <summary>Windows with at least this many samples are filled by one thread per processor (same bits).</summary>
+    internal static long ParallelValues { get; set; } = 1 << 16;
+
+    [ThreadStatic]
+    private static long[]? _columns;
+
+    private static long[] ColumnHashes(int width)
+    {
+        long[]? c = _columns;
+        if (c is null || c.Length < width)
+            _columns = c = new long[Math.Max(width, 64)];
+        return c;
+    }
+
+    /// <summary>
+    /// Channels [first, end) of the window. The per-sample hash chain seed -> channel -> x -> y -> slice
+    /// (<see cref="NoiseHash.Hash64"/>) is evaluated once per channel and column up to x, then twice per sample:
+    /// the same bits as <see cref="Sample"/>, with 2 of the 5 mixes per value.
+    /// </summary>
+    private void FillChannels(Span<float> destination, int first, int end, int originX, int originY, int width, int height,
+        long slice, double wa, double wb, long[] columns)
+    {
+        const ulong Gamma = 0x9E3779B97F4A7C15UL;
+        int plane = width * height;
+        unchecked
+        {
+            ulong seedHash = NoiseHash.Mix64((ulong)(uint)Seed + Gamma);
+            for (int c = first; c < end; c++)
+            {
+                ulong channelHash = NoiseHash.Mix64(seedHash + Gamma ^ (ulong)(uint)c);
                 int wx = NoiseHash.Wrap(originX, PeriodX);
                 for (int x = 0; x < width; x++)
                 {
-                    double a = Sample(Seed, c, wx, wy, slice);
-                    destination[index++] = wb == 0.0
-                        ? (float)a
-                        : (float)(wa * a + wb * Sample(Seed, c, wx, wy, slice + 1));
+                    columns[x] = (long)NoiseHash.Mix64(channelHash + Gamma ^ (ulong)(uint)wx);
                     if (++wx == PeriodX)
                         wx = 0;
                 }
+                Span<float> dst = destination.Slice(c * plane, plane);
+                int index = 0;
+                for (int y = 0; y < height; y++)
+                {
+                    ulong wy = (ulong)(uint)NoiseHash.Wrap(originY + y, PeriodY);
+                    for (int x = 0; x < width; x++)
+                    {
+                        ulong rowHash = NoiseHash.Mix64((ulong)columns[x] + Gamma ^ wy);
+                        double a = FromHash(NoiseHash.Mix64(rowHash + Gamma ^ (ulong)slice));
+                        dst[index++] = wb == 0.0
+                            ? (float)a
+                            : (float)(wa * a + wb * FromHash(NoiseHash.Mix64(rowHash + Gamma ^ (ulong)(slice + 1))));
+                    }
+                }
+            }
+        }
+    }
+
+    private static double FromHash(ulong h) => DeterministicMath.InverseNormal(((h >> 11) + 0.5) * TwoPowMinus53);
+
+    /// <summary>One parallel fill: lane i takes an equal share of the channels.</summary>
+    private sealed class FillJob
+    {
+        private readonly GaussianNoiseField _field;
+        private readonly IntPtr _start;
+        private readonly int _channels, _originX, _originY, _width, _height, _lanes;
+        private readonly long _slice;
+        private readonly double _wa, _wb;
+
+        public FillJob(GaussianNoiseField field, IntPtr start, int channels, int originX, int originY, int width, int height,
+            long slice, double wa, double wb, int lanes)
+        {
+            _field = field;
+            _start = start;
+            _channels = channels;
+            _originX = originX;
+            _originY = originY;
+            _width = width;
+            _height = height;
+            _slice = slice;
+            _wa = wa;
+            _wb = wb;
+            _lanes = lanes;
+        }
+
+        public void Run(int lane)
+        {
+            int first = (int)((long)_channels * lane / _lanes), end = (int)((long)_channels * (lane + 1) / _lanes);
+            unsafe
+            {
+                var all = new Span<float>((void*)_start, _channels * _width * _height);
+                _field.FillChannels(all, first, end, _originX, _originY, _width, _height, _slice, _wa, _wb, ColumnHashes(_width));
             }
         }
     }
