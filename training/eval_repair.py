@@ -51,7 +51,7 @@ def key(model, img, mask):
 def precompute(model, set_dir):
     import tempfile, subprocess
     _heavy()
-    sys.path.insert(0, '/work/shared/eval')
+    sys.path.insert(0, os.environ.get('TEXPLUG_SHARED_EVAL', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'eval')))
     import texset
     os.makedirs(CACHE, exist_ok=True)
     jobs, items = [], []

@@ -48,7 +48,7 @@ def materials():
 
 
 def repairs():
-    sys.path.insert(0, '/work/shared/eval')
+    sys.path.insert(0, os.environ.get('TEXPLUG_SHARED_EVAL', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'eval')))
     import texset
     model = os.path.join(ROOT, 'models', 'repair.onnx')
     rows = []
