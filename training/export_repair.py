@@ -94,8 +94,10 @@ def main():
                                '(/usr/share/games/supertuxkart/data/textures, material keywords; see training/texlib/corpus.py), '
                                'random 128x128 crops at scale 0.5-1, dihedral flips, random scratches/holes/blocks/seams',
                        'licence': 'CC-BY-SA-3.0, GPL-3+, GPL, public domain, CC0 (per file, /usr/share/doc/supertuxkart-data/copyright)',
-                       'recipe': 'training/train_repair.py: RepairNet (guide + correction), masked L1 + 5 x ResNet18 perceptual + 0.01 x adversarial '
-                                 '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8',
+                       'recipe': 'training/train_repair.py: RepairNet (guide + correction), masked L1 + W x ResNet18 perceptual + A x adversarial '
+                                 '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8; phases (from step: W, deepest stage, A): '
+                                 + '; '.join(f'{p[0]}: {p[1]:g}, {["relu1", "layer1", "layer2", "layer3"][p[2]]}, {p[3]:g}'
+                                             for p in st.get('recipe', [[0, 5.0, 2, 0.01]])),
                        'training_seconds': round(st['seconds']), 'steps': st['step'],
                        'date': datetime.date.today().isoformat(), 'seed': st.get('seed', 0)},
         'metrics': metrics,
