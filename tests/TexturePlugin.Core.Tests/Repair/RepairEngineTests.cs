@@ -195,22 +195,33 @@ public class RepairEngineTests
     {
         RgbaImage image = EngineFixtures.Pattern(320, 256, 13);
         DamageMask mask = Spots(320, 256, 21, 40, 24);
-        int before = _guided.Lanes;
-        _guided.Lanes = 1;
-        RgbaImage one = _guided.Repair(image, mask);
-        int tiles = _guided.RepairInPlace(image.Clone(), mask).Count;
-        Assert.That(tiles, Is.GreaterThan(2), "the damage should need several tiles");
-        try
+        RgbaImage one = null!;
+        int tiles = 0;
+        WithLanes(1, () =>
         {
-            foreach (int lanes in new[] { 2, 3 })
+            one = _guided.Repair(image, mask);
+            tiles = _guided.RepairInPlace(image.Clone(), mask).Count;
+        });
+        Assert.That(tiles, Is.GreaterThan(2), "the damage should need several tiles");
+        foreach (int lanes in new[] { 2, 3 })
+            WithLanes(lanes, () =>
             {
-                _guided.Lanes = lanes;
                 var reports = new List<double>();
                 RgbaImage many = _guided.Repair(image, mask, progress: new SyncProgress(reports));
                 Assert.That(many.Pixels, Is.EqualTo(one.Pixels), $"{lanes} lanes");
                 Assert.That(reports, Has.Count.EqualTo(tiles));
                 Assert.That(reports.Max(), Is.EqualTo(1.0));
-            }
+            });
+    }
+
+    /// <summary>Runs <paramref name="body"/> with the guided engine set to <paramref name="lanes"/>, then restores its default.</summary>
+    private void WithLanes(int lanes, Action body)
+    {
+        int before = _guided.Lanes;
+        _guided.Lanes = lanes;
+        try
+        {
+            body();
         }
         finally
         {
@@ -236,20 +247,14 @@ public class RepairEngineTests
     {
         RgbaImage image = EngineFixtures.Pattern(320, 256, 17);
         DamageMask mask = Spots(320, 256, 5, 40, 24);
-        int before = _guided.Lanes;
-        _guided.Lanes = 2;
-        try
+        WithLanes(2, () =>
         {
             using var cancel = new CancellationTokenSource();
             var progress = new SyncProgress(new List<double>(), cancel.Cancel);
             Assert.That(() => _guided.Repair(image, mask, progress: progress, cancellationToken: cancel.Token),
                 Throws.InstanceOf<OperationCanceledException>());
             Assert.That(_guided.Repair(image, mask).Pixels, Is.Not.EqualTo(image.Pixels), "the engine works after a failed pass");
-        }
-        finally
-        {
-            _guided.Lanes = before;
-        }
+        });
     }
 
     /// <summary>Records reports synchronously (Progress&lt;T&gt; would post them to the thread pool).</summary>
