@@ -76,7 +76,7 @@ public sealed class GaussianNoiseField
             }
             return;
         }
-        long[] columns = ColumnHashes(width);
+        ulong[] columns = ColumnHashes(width);
         FillChannels(destination, 0, channels, originX, originY, width, height, slice, wa, wb, columns);
     }
 
@@ -84,13 +84,13 @@ public sealed class GaussianNoiseField
     internal static long ParallelValues { get; set; } = 1 << 16;
 
     [ThreadStatic]
-    private static long[]? _columns;
+    private static ulong[]? _columns;
 
-    private static long[] ColumnHashes(int width)
+    private static ulong[] ColumnHashes(int width)
     {
-        long[]? c = _columns;
+        ulong[]? c = _columns;
         if (c is null || c.Length < width)
-            _columns = c = new long[Math.Max(width, 64)];
+            _columns = c = new ulong[Math.Max(width, 64)];
         return c;
     }
 
@@ -100,7 +100,7 @@ public sealed class GaussianNoiseField
     /// the same bits as <see cref="Sample"/>, with 2 of the 5 mixes per value.
     /// </summary>
     private void FillChannels(Span<float> destination, int first, int end, int originX, int originY, int width, int height,
-        long slice, double wa, double wb, long[] columns)
+        long slice, double wa, double wb, ulong[] columns)
     {
         const ulong Gamma = 0x9E3779B97F4A7C15UL;
         int plane = width * height;
@@ -113,7 +113,7 @@ public sealed class GaussianNoiseField
                 int wx = NoiseHash.Wrap(originX, PeriodX);
                 for (int x = 0; x < width; x++)
                 {
-                    columns[x] = (long)NoiseHash.Mix64(channelHash + Gamma ^ (ulong)(uint)wx);
+                    columns[x] = NoiseHash.Mix64(channelHash + Gamma ^ (ulong)(uint)wx);
                     if (++wx == PeriodX)
                         wx = 0;
                 }
@@ -124,7 +124,7 @@ public sealed class GaussianNoiseField
                     ulong wy = (ulong)(uint)NoiseHash.Wrap(originY + y, PeriodY);
                     for (int x = 0; x < width; x++)
                     {
-                        ulong rowHash = NoiseHash.Mix64((ulong)columns[x] + Gamma ^ wy);
+                        ulong rowHash = NoiseHash.Mix64(columns[x] + Gamma ^ wy);
                         double a = FromHash(NoiseHash.Mix64(rowHash + Gamma ^ (ulong)slice));
                         dst[index++] = wb == 0.0
                             ? (float)a
