@@ -145,6 +145,14 @@ public static class BenchRunner
                 report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, 1 lane (default {lanes})", oneLane, "ms", null, big2048, $"{lanes} lanes"));
                 repair.Lanes = lanes;
             }
+            int quantum = repair.TileQuantum, other = quantum > 8 ? quantum / 2 : quantum * 2;
+            repair.TileQuantum = other;
+            var otherTiles = DirtyTiles.Compute(scattered, repair.Margin, repair.Multiple, RepairEngine.MinimumSize);
+            double otherMs = Median(1, options.Quick ? 1 : 3, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
+            report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, tile quantum {other} px (default {quantum})", otherMs, "ms", null, big2048, $"quantum {quantum}"));
+            report.Notes.Add($"2048 repair with tile sides in steps of {other} px: {otherTiles.Count} tiles covering " +
+                $"{otherTiles.Sum(t => t.Area) * 100.0 / (2048 * 2048):F1}% of the texture");
+            repair.TileQuantum = quantum;
             int margin = repair.Margin, field = repair.Manifest.ReceptiveField;
             if (field > margin)
             {

@@ -14,9 +14,8 @@ namespace TexturePlugin.Core.Repair;
 /// </summary>
 public sealed class RepairEngine : IDisposable
 {
-    /// <summary>Tile sides are rounded up to multiples of this (besides the model's own multiple), so that
-    /// repeated strokes of similar size reuse the same pre-allocated runner.</summary>
-    public const int TileQuantum = 32;
+    /// <summary>Default of <see cref="TileQuantum"/>.</summary>
+    public const int DefaultTileQuantum = 32;
 
     private readonly ModelSession _session;
     private readonly bool _ownsSession;
@@ -26,6 +25,7 @@ public sealed class RepairEngine : IDisposable
     private readonly Lane?[] _lanes = new Lane?[MaxLanes];
     private readonly object _progressGate = new();
     private int _margin;
+    private int _tileQuantum;
     private int _laneCount;
 
     /// <summary>Wraps an open session of a repair model described by <paramref name="manifest"/>.</summary>
@@ -45,7 +45,7 @@ public sealed class RepairEngine : IDisposable
         _outputName = manifest.Output.Name;
         Range = manifest.ValueRange;
         Order = manifest.ChannelOrder;
-        Multiple = Lcm(Lcm(Math.Max(1, manifest.SizeMultiple), manifest.GuideScale), TileQuantum);
+        TileQuantum = DefaultTileQuantum;
         _margin = Math.Max(0, manifest.ContextMargin);
         _laneCount = DefaultLanes(session);
         _lanes[0] = NewLane();
@@ -168,8 +168,25 @@ public sealed class RepairEngine : IDisposable
     /// <summary>Plane order of the image-like tensors.</summary>
     public ChannelOrder Order { get; }
 
-    /// <summary>Tile sides are multiples of this.</summary>
-    public int Multiple { get; }
+    /// <summary>Tile sides are multiples of this: the model's size multiple, the guide scale and <see cref="TileQuantum"/>.</summary>
+    public int Multiple { get; private set; }
+
+    /// <summary>
+    /// Tile sides are rounded up to multiples of this (besides the model's own multiple), so that repeated strokes of
+    /// similar size reuse the same pre-allocated runner. Smaller runs less of the texture but makes more tile shapes
+    /// (one runner each). Default <see cref="DefaultTileQuantum"/>; set it between passes.
+    /// </summary>
+    public int TileQuantum
+    {
+        get => _tileQuantum;
+        set
+        {
+            if (value < 1 || value > 1024)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The tile quantum must be 1 to 1024 pixels.");
+            _tileQuantum = value;
+            Multiple = Lcm(Lcm(Math.Max(1, Manifest.SizeMultiple), Manifest.GuideScale), value);
+        }
+    }
 
     /// <summary>
     /// Context pixels around the damage in each tile. Default: the model's measured context margin (manifest

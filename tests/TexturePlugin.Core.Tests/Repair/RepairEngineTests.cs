@@ -74,6 +74,35 @@ public class RepairEngineTests
     }
 
     [Test]
+    public void TileQuantumSetsTheTileSidesAndTheResultStillEqualsAWholePass()
+    {
+        RgbaImage image = EngineFixtures.Pattern(256, 192, 5);
+        DamageMask mask = Spots(256, 192, 6, 5, 8);
+        RgbaImage whole = _local.Repair(image, mask, dirtyTilesOnly: false);
+        Assert.That(_local.TileQuantum, Is.EqualTo(RepairEngine.DefaultTileQuantum));
+        try
+        {
+            foreach (int quantum in new[] { 8, 16, 64 })
+            {
+                _local.TileQuantum = quantum;
+                Assert.That(_local.Multiple % quantum, Is.EqualTo(0));
+                RgbaImage work = image.Clone();
+                var tiles = _local.RepairInPlace(work, mask).ToList();
+                Assert.That(tiles.All(t => t.Width % quantum == 0 && t.Height % quantum == 0), Is.True, $"quantum {quantum}: {string.Join(", ", tiles)}");
+                int maxDiff = 0;
+                for (int i = 0; i < work.Pixels.Length; i++)
+                    maxDiff = Math.Max(maxDiff, Math.Abs(work.Pixels[i] - whole.Pixels[i]));
+                Assert.That(maxDiff, Is.LessThanOrEqualTo(1), $"quantum {quantum}");
+            }
+            Assert.That(() => _local.TileQuantum = 0, Throws.InstanceOf<ArgumentOutOfRangeException>());
+        }
+        finally
+        {
+            _local.TileQuantum = RepairEngine.DefaultTileQuantum;
+        }
+    }
+
+    [Test]
     public void OverlappingTilesWriteEachDamagedPixelFromATileThatSeesItsWholeContext()
     {
         RgbaImage image = EngineFixtures.Pattern(192, 192, 7);
