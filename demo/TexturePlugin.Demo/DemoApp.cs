@@ -282,8 +282,13 @@ internal sealed class DemoApp : IDisposable
     {
         var stats = _context.Stats;
         double inference = stats?.Number(PluginKeys.InferenceMs) ?? double.NaN;
+        double firstRun = stats?.Number(PluginKeys.FirstRunMs) ?? double.NaN;
         string provider = stats?.Text(PluginKeys.Provider) ?? "-";
-        return $"infer {inference:0.0} ms, upload {_uploadMs:0.00} ms, {_fps:0} fps, {provider}";
+        // Until a second run, only the first one (model load and warm-up included) is known: say so.
+        string infer = double.IsNaN(inference) && !double.IsNaN(firstRun)
+            ? $"first run {firstRun:0} ms (model load)"
+            : $"infer {inference:0.0} ms";
+        return $"{infer}, upload {_uploadMs:0.00} ms, {_fps:0} fps, {provider}";
     }
 
     private List<string> HudLines()

@@ -28,7 +28,8 @@ public static class PluginKeys
     public const string RepairMask = "repair.mask";
 
     // Figures for the HUD.
-    public const string InferenceMs = "inference_ms";
+    public const string InferenceMs = "inference_ms";         // the newest run, once the model is open
+    public const string FirstRunMs = "first_run_ms";          // a model's first run: opening it (load, warm-up) included
     public const string Provider = "provider";
     public const string Materials = "materials";             // comma-separated
     public const string CurrentMaterial = "material";

@@ -14,6 +14,7 @@ internal sealed class SynthesisController : IDisposable
 {
     private readonly IPluginHost _host;
     private readonly IReadOnlyList<IMaterialSource> _sources;
+    private readonly HashSet<int> _opened = new();   // sources rendered at least once (worker thread only)
     private readonly LatestRequest<Request> _requests = new();
     private readonly Worker _worker;
     private readonly TextureWriter<RgbaImage> _copyImage = static (pixels, _, image) => image.Pixels.AsSpan(0, pixels.Length).CopyTo(pixels);
@@ -120,7 +121,9 @@ internal sealed class SynthesisController : IDisposable
                     continue;
                 }
 
-                _host.Stats.Report(PluginKeys.InferenceMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                // A source's first render opens its model: reported apart, so the HUD does not show load time as inference.
+                _host.Stats.Report(_opened.Add(request.Source) ? PluginKeys.FirstRunMs : PluginKeys.InferenceMs,
+                    Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 _host.Stats.Report(PluginKeys.Renders, Interlocked.Increment(ref _renders));
 
                 // The newest finished image is shown: wait for a free slot, unless a newer request
