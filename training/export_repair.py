@@ -48,7 +48,7 @@ def main():
             'texplug.noise_cell': 0, 'texplug.size_multiple': G.size_multiple, 'texplug.tileable': 'true',
             'texplug.name': 'repair', 'texplug.guide_scale': 4, 'texplug.guide_patch': 5}
     ex = (torch.zeros(1, 3, 64, 64), torch.zeros(1, 1, 64, 64), torch.zeros(1, 3, 64, 64))
-    onnxio.export(G, ex, ['image', 'mask', 'guide'], 'repaired', path, meta)
+    onnxio.export(G, ex, ['image', 'mask', 'guide'], 'repaired', path, meta, wrap=True)
     gen = torch.Generator().manual_seed(99)
     worst = 0.0
     for h, w in ((64, 64), (96, 128)):
@@ -95,8 +95,8 @@ def main():
                                'random 128x128 crops at scale 0.5-1, dihedral flips, random scratches/holes/blocks/seams',
                        'licence': 'CC-BY-SA-3.0, GPL-3+, GPL, public domain, CC0 (per file, /usr/share/doc/supertuxkart-data/copyright)',
                        'recipe': 'training/train_repair.py: RepairNet (guide + correction), masked L1 + W x ResNet18 perceptual + A x adversarial '
-                                 '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8; phases (from step: W, deepest stage, A): '
-                                 + '; '.join(f'{p[0]}: {p[1]:g}, {["relu1", "layer1", "layer2", "layer3"][p[2]]}, {p[3]:g}'
+                                 '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8; phases (from step: W, deepest stage, A[, LPIPS-style weight]): '
+                                 + '; '.join(f'{p[0]}: {p[1]:g}, {["relu1", "layer1", "layer2", "layer3"][p[2]]}, {p[3]:g}' + (f', LPIPS {p[4]:g}' if len(p) > 4 else '')
                                              for p in st.get('recipe', [[0, 5.0, 2, 0.01]])),
                        'training_seconds': round(st['seconds']), 'steps': st['step'],
                        'date': datetime.date.today().isoformat(), 'seed': st.get('seed', 0)},

@@ -62,6 +62,8 @@ def main():
     ap.add_argument('--perc-weight', type=float, default=5.0, help='weight of the ResNet18 perceptual term')
     ap.add_argument('--perc-upto', type=int, default=2, choices=(1, 2, 3), help='deepest ResNet18 stage in it (2 = layer2, 3 = layer3)')
     ap.add_argument('--adv-weight', type=float, default=0.01, help='weight of the adversarial term (from step 500)')
+    ap.add_argument('--lp-weight', type=float, default=0.0,
+                    help='weight of the LPIPS-style term (squared unit-normalised features, relu1..layer3)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -71,7 +73,7 @@ def main():
     og = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     step, seconds = 0, 0.0
-    recipe = []   # (from step, perceptual weight, deepest stage, adversarial weight): the phases this checkpoint went through
+    recipe = []   # (from step, perceptual weight, deepest stage, adversarial weight[, LPIPS-style weight]): the phases this checkpoint went through
     if a.resume and os.path.exists(a.ckpt):
         st = torch.load(a.ckpt)
         G.load_state_dict(st['G']); D.load_state_dict(st['D'])
@@ -79,7 +81,7 @@ def main():
         step, seconds = st['step'], st['seconds']
         recipe = st.get('recipe', [[0, 5.0, 2, 0.01]])   # checkpoints before the flags: the original recipe
         print(f'resumed {a.ckpt} at step {step}, {seconds / 60:.1f} min trained', flush=True)
-    phase = [step, a.perc_weight, a.perc_upto, a.adv_weight]
+    phase = [step, a.perc_weight, a.perc_upto, a.adv_weight] + ([a.lp_weight] if a.lp_weight else [])
     if not recipe or recipe[-1][1:] != phase[1:]:
         recipe.append(phase)
     rng = np.random.default_rng(a.seed * 1000003 + step)
@@ -99,6 +101,10 @@ def main():
         perc = losses.perceptual(comp, gt, upto=a.perc_upto)
         adv_on = step >= 500
         loss = l1 + a.perc_weight * perc
+        if a.lp_weight:
+            lp = losses.lpips_like(comp, gt)
+            loss = loss + a.lp_weight * lp
+            avg['lp'] = 0.98 * avg.get('lp', float(lp)) + 0.02 * float(lp)
         if adv_on:
             loss = loss + a.adv_weight * F.softplus(-D(comp)).mean()
         og.zero_grad(set_to_none=True); loss.backward(); og.step()

@@ -18,6 +18,17 @@ def perceptual(a, b, upto=2):
     return d / len(fa)
 
 
+def lpips_like(a, b, upto=3):
+    """The shared eval's deep perceptual distance as a loss: unit-normalised ResNet18 features, squared
+    difference summed over channels, mean over positions, averaged over relu1 .. layer3."""
+    fa, fb = featurenet.features(a, upto), featurenet.features(b, upto)
+    d = 0.0
+    for x, y in zip(fa, fb):
+        x = x / (x.norm(dim=1, keepdim=True) + 1e-6); y = y / (y.norm(dim=1, keepdim=True) + 1e-6)
+        d = d + ((x - y) ** 2).sum(dim=1).mean()
+    return d / len(fa)
+
+
 def _sorted_proj(x, proj):
     return torch.sort(x @ proj, dim=0)[0]
 

