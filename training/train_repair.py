@@ -87,10 +87,14 @@ def main():
     rng = np.random.default_rng(a.seed * 1000003 + step)
     os.makedirs(os.path.dirname(a.ckpt), exist_ok=True)
     budget = seconds + a.minutes * 60
-    t0 = time.time(); start_seconds = seconds; last_ck = time.time()
+    start_seconds = seconds; last_ck = last = time.time()
     avg = {}
     while True:
-        seconds = start_seconds + time.time() - t0
+        # training time: the wall time of the steps, without pauses (a stopped process, a suspended machine): a gap of
+        # more than a minute between two steps (one takes a second or two) counts as one second
+        now = time.time()
+        seconds += (now - last) if now - last < 60 else 1.0
+        last = now
         if seconds >= budget or (a.steps and step >= a.steps):
             break
         gt, mask, guide = batch(rng, images, a.batch)
