@@ -77,6 +77,7 @@ def run(a):
         x.numpy().astype('<f4').tofile(os.path.join(fx, f'{a.name}_noise.bin'))
         y.astype('<f4').tofile(os.path.join(fx, f'{a.name}_image.bin'))
     ex_hash = hashlib.sha256(open(a.exemplar, 'rb').read()).hexdigest()[:16]
+    widths = f' (widths {"/".join(map(str, G.widths))})' if hasattr(G, 'widths') else ''
     manifest = {
         'name': a.name, 'kind': 'synthesis',
         'description': a.description or f'Trained from {os.path.basename(a.exemplar)}',
@@ -87,7 +88,7 @@ def run(a):
         'size_multiple': G.cell, 'tileable': True, 'receptive_field': 48,
         'provenance': {'data': a.source or os.path.abspath(a.exemplar), 'licence': a.licence or 'as the exemplar',
                        'exemplar_sha256_16': ex_hash,
-                       'recipe': f'training/train_synth.py: { {"patch": "PatchSynthNet", "conv": "SynthNet", "fine": "SynthNet with fine noise inputs (1/4, 1/2, full resolution)"}[a.arch] }, ResNet18 feature SWD + colour-patch SWD + histogram + '
+                       'recipe': f'training/train_synth.py: { {"patch": "PatchSynthNet", "conv": "SynthNet", "fine": "SynthNet with fine noise inputs (1/4, 1/2, full resolution)"}[a.arch] }{widths}, ResNet18 feature SWD + colour-patch SWD + histogram + '
                                  f'low-res stats, adversarial weight {a.gan}, Adam, batch {a.batch} of {crop}px crops',
                        'training_seconds': st['seconds'], 'steps': st['steps'],
                        'date': datetime.date.today().isoformat(), 'seed': a.seed},

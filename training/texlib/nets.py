@@ -62,14 +62,22 @@ class SynthNet(nn.Module):
     cell = 8
     FINE = (4, 16, 64)   # channels at cell 8 for the 1/4, 1/2 and full-resolution noise maps
 
-    def __init__(self, noise_channels=8, widths=(48, 32, 12), upsample=None, fine=False):
+    # widths at 1/4, 1/2 and full resolution. The fine model is thinner: its noise inputs made (48, 32, 12) 16-20 %
+    # slower than the plain net; (40, 24, 10) runs as fast as the plain (48, 32, 12) and scored the same in 4.5 minutes
+    # of training (feature SWD 0.0840 / 0.1184 vs 0.0802 / 0.1193 on two supertuxkart exemplars, more steps per minute).
+    PLAIN_WIDTHS, FINE_WIDTHS = (48, 32, 12), (40, 24, 10)
+
+    def __init__(self, noise_channels=8, widths=None, upsample=None, fine=False, fine_levels=None):
         super().__init__()
+        self.widths = tuple(widths or (self.FINE_WIDTHS if fine else self.PLAIN_WIDTHS))
+        if fine_levels is not None:
+            self.FINE = tuple(fine_levels)
         import os
         self.upsample = upsample or os.environ.get('TEXPLUG_SYNTH_UPSAMPLE', 'nearest')
         self.base = noise_channels
         self.fine = fine
         self.noise_channels = noise_channels + (sum(self.FINE) if fine else 0)
-        w0, w1, w2 = widths
+        w0, w1, w2 = self.widths
         act = lambda: nn.LeakyReLU(0.2)
         self.s0 = nn.Sequential(conv(noise_channels, w0), act(), conv(w0, w0, dilation=2), act())
         self.s1 = nn.Sequential(conv(w0, w1), act(), conv(w1, w1), act())
@@ -78,13 +86,14 @@ class SynthNet(nn.Module):
         if fine:
             self.k4 = nn.Parameter(torch.zeros(1, w0, 1, 1))
             self.k2 = nn.Parameter(torch.zeros(1, w1, 1, 1))
-            self.k1 = nn.Parameter(torch.zeros(1, w2, 1, 1))
+            if self.FINE[2]:
+                self.k1 = nn.Parameter(torch.zeros(1, w2, 1, 1))
 
     def fine_maps(self, noise):
         """The 1/4, 1/2 and full-resolution noise maps (N, 1, h, w) of a fine model's noise tensor."""
         b, (c4, c2, c1) = self.base, self.FINE
         return (F.pixel_shuffle(noise[:, b:b + c4], 2), F.pixel_shuffle(noise[:, b + c4:b + c4 + c2], 4),
-                F.pixel_shuffle(noise[:, b + c4 + c2:b + c4 + c2 + c1], 8))
+                F.pixel_shuffle(noise[:, b + c4 + c2:b + c4 + c2 + c1], 8) if c1 else None)
 
     def forward(self, noise):
         up = lambda t: up2(t, self.upsample)
@@ -96,7 +105,8 @@ class SynthNet(nn.Module):
         n4, n2, n1 = self.fine_maps(noise)
         x = self.s1(up(x) + self.k4 * n4)
         x = self.s2(up(x) + self.k2 * n2)
-        return torch.clamp(torch.tanh(self.full(up(x) + self.k1 * n1)), -1.0, 1.0)
+        x = up(x) if n1 is None else up(x) + self.k1 * n1
+        return torch.clamp(torch.tanh(self.full(x)), -1.0, 1.0)
 
 
 class PatchSynthNet(nn.Module):
@@ -265,8 +275,9 @@ class FusedSynthNet(nn.Module):
         if net.fine:
             self.register_buffer('perm2', unshuffle_order(4), persistent=False)
             self.register_buffer('perm1', unshuffle_order(8), persistent=False)
-            self.u1, self.u2, self.uf = (fuse_up_conv_noise(net.s1[0], net.k4), fuse_up_conv_noise(net.s2[0], net.k2),
-                                         fuse_up_conv_noise(net.full, net.k1))
+            self.u1, self.u2 = fuse_up_conv_noise(net.s1[0], net.k4), fuse_up_conv_noise(net.s2[0], net.k2)
+            if net.FINE[2]:
+                self.uf = fuse_up_conv_noise(net.full, net.k1)
 
     def forward(self, noise):
         act = lambda t: F.leaky_relu(t, 0.2)
@@ -279,8 +290,9 @@ class FusedSynthNet(nn.Module):
         b, (c4, c2, c1) = self.base, self.FINE
         n4 = noise[:, b:b + c4]
         n2 = F.pixel_shuffle(noise[:, b + c4 + self.perm2], 2)
-        n1 = F.pixel_shuffle(noise[:, b + c4 + c2 + self.perm1], 4)
         x = act(self.s1b(act(self.ps(self.u1(torch.cat([x, n4], 1))))))
         x = act(self.ps(self.u2(torch.cat([x, n2], 1))))
-        return torch.clamp(torch.tanh(self.ps(self.uf(torch.cat([x, n1], 1)))), -1.0, 1.0)
+        if c1:
+            x = torch.cat([x, F.pixel_shuffle(noise[:, b + c4 + c2 + self.perm1], 4)], 1)
+        return torch.clamp(torch.tanh(self.ps(self.uf(x))), -1.0, 1.0)
 
