@@ -31,6 +31,14 @@ public class SynthesisModeTests : DemoTestBase
             Assert.That(app.Settings.GetNumber("synthesis.seed", 0), Is.EqualTo(8));
             Assert.That(app.Settings.GetFlag(DemoApp.TiledSetting), Is.True);
             Assert.That(app.Context.PluginTexture("synthesis.output")!.Width, Is.EqualTo(128));
+            // a material's first render opens it and is reported apart from inference; the next one is inference
+            Assert.That(stats.Number("first_run_ms"), Is.GreaterThan(0));
+            Assert.That(stats.Number("inference_ms"), Is.NaN.Or.GreaterThan(0));
+            input.Press(' ');
+            app.Run((int)app.FrameCount + 3);
+            app.Settle(TimeSpan.FromSeconds(30));
+            Assert.That(app.Settings.GetNumber("synthesis.seed", 0), Is.EqualTo(9));
+            Assert.That(stats.Number("inference_ms"), Is.GreaterThan(0), "marble's second render is plain inference");
 
             input.Press(Platform.Glfw.KeyTab);
             app.RunFrame();
