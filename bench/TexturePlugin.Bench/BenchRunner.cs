@@ -64,6 +64,19 @@ public static class BenchRunner
                 report.Rows.Add(new BenchRow($"synthesis {size}x{size}", ms, "ms", size == 512 ? Synth512TargetMs : null));
                 if (size == 512)
                 {
+                    // The model's own run (ONNX Runtime, noise already in place, no conversion), interleaved call by call
+                    // with the engine's, so both medians come from the same moments of a machine whose speed drifts.
+                    using (var runner = synth.Session.CreateRunner(new Dictionary<string, int[]>
+                               { [synth.Session.Inputs[0].Name] = new[] { 1, synth.NoiseChannels, size / synth.Cell, size / synth.Cell } }))
+                    {
+                        var rng = new Random(5);
+                        Span<float> noise = runner.Input(0);
+                        for (int i = 0; i < noise.Length; i++)
+                            noise[i] = (float)(rng.NextDouble() * 2 - 1);
+                        var (engineMs, modelMs) = Interleaved(warmup, 2 * runs, () => synth.GenerateInto(target, 7), () => runner.Run());
+                        report.Rows.Add(new BenchRow("synthesis 512x512, interleaved with the model's run alone", engineMs, "ms", Synth512TargetMs,
+                            modelMs, "ONNX Runtime run alone"));
+                    }
                     // Animation: each frame 1/60 s later at half a noise slice per second.
                     int frame = 0;
                     double animated = Median(warmup, runs, () => synth.GenerateInto(target, 7, 0.25 + frame++ / 120.0));
@@ -259,6 +272,29 @@ public static class BenchRunner
             times.Add((Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency);
         }
         return Median(times);
+    }
+
+    /// <summary>Medians of two calls timed alternately (a, b, a, b, ...), so both see the same machine.</summary>
+    public static (double A, double B) Interleaved(int warmup, int runs, Action a, Action b)
+    {
+        for (int i = 0; i < warmup; i++)
+        {
+            a();
+            b();
+        }
+        var ta = new List<double>(runs);
+        var tb = new List<double>(runs);
+        for (int i = 0; i < runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            a();
+            long mid = Stopwatch.GetTimestamp();
+            b();
+            long end = Stopwatch.GetTimestamp();
+            ta.Add((mid - start) * 1000.0 / Stopwatch.Frequency);
+            tb.Add((end - mid) * 1000.0 / Stopwatch.Frequency);
+        }
+        return (Median(ta), Median(tb));
     }
 
     public static double Median(List<double> values)
