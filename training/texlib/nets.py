@@ -58,7 +58,8 @@ class SynthNet(nn.Module):
     per-channel strengths that start at zero (StyleGAN-style noise inputs). Without them every fine
     detail is a fixed function of the 1/8 noise and the position inside its cell, which showed as an
     8-pixel grid; with them the fine detail is random like the exemplar's. Tiles and wrap-around are
-    unaffected: the extra noise lives on the same cells."""
+    unaffected: the extra noise lives on the same cells. fine_levels overrides FINE (experiments: a 0 drops that
+    level's noise map, e.g. (4, 16, 0) has no full-resolution noise)."""
     cell = 8
     FINE = (4, 16, 64)   # channels at cell 8 for the 1/4, 1/2 and full-resolution noise maps
 
