@@ -55,6 +55,14 @@ public sealed class ModelSession : IDisposable
     /// <summary>Held around <c>Run</c> by every runner when the provider needs one run at a time (DirectML).</summary>
     internal object? RunGate { get; private set; }
 
+    /// <summary>
+    /// How many runs of this session are worth starting at once, at most <paramref name="max"/>: one per logical
+    /// processor when each run is single-threaded on a provider without a run gate (CPU with <c>IntraOpThreads = 1</c>);
+    /// otherwise one, since ONNX Runtime's own threads already use the cores. The engines' default lanes.
+    /// </summary>
+    public int ConcurrentRuns(int max) =>
+        Config.IntraOpThreads == 1 && RunGate is null ? Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, max)) : 1;
+
     internal InferenceSession Session => _session ?? throw new ObjectDisposedException(nameof(ModelSession), $"The session for {FilePath} was disposed.");
 
     /// <summary>

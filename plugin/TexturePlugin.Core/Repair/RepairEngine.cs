@@ -73,12 +73,8 @@ public sealed class RepairEngine : IDisposable
     /// without a run gate (CPU with <c>IntraOpThreads = 1</c>); otherwise one, since ONNX Runtime's own threads already
     /// use the cores.
     /// </summary>
-    public static int DefaultLanes(ModelSession session)
-    {
-        if (session is null) throw new ArgumentNullException(nameof(session));
-        return session.Config.IntraOpThreads == 1 && session.RunGate is null
-            ? Math.Clamp(Environment.ProcessorCount, 1, MaxLanes) : 1;
-    }
+    public static int DefaultLanes(ModelSession session) =>
+        (session ?? throw new ArgumentNullException(nameof(session))).ConcurrentRuns(MaxLanes);
 
     /// <summary>
     /// Tiles that run through the network at the same time when damage spans several tiles (each lane has its own

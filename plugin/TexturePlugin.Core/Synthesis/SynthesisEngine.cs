@@ -9,23 +9,29 @@ namespace TexturePlugin.Core.Synthesis;
 /// <summary>
 /// Texture synthesis with a synthesis model: seed and size in, texture out. Textures larger than
 /// <see cref="MaxTileSize"/> are generated in tiles whose noise windows and context margins wrap around the
-/// texture, so the result matches one pass and still tiles; the same seed gives the same bits. Time moves the
-/// noise through the <see cref="GaussianNoiseField"/>'s slices for animation. Not thread-safe: one call at a time.
+/// texture, so the result matches one pass and still tiles; the same seed gives the same bits. With
+/// <see cref="Lanes"/> above one, tiles run at the same time (one single-threaded run per core), and textures big
+/// enough are split into that many strips. Time moves the noise through the <see cref="GaussianNoiseField"/>'s
+/// slices for animation. Not thread-safe: one call at a time.
 /// </summary>
 public sealed class SynthesisEngine : IDisposable
 {
+    /// <summary>Most tiles that run at once (<see cref="Lanes"/>).</summary>
+    public const int MaxLanes = 4;
+
     private readonly ModelSession _session;
     private readonly bool _ownsSession;
-    private readonly RunnerCache _runners;
     private readonly string _noiseName;
     private readonly string _outputName;
+    private readonly Lane?[] _lanes = new Lane?[MaxLanes];
+    private readonly object _progressGate = new();
+    private readonly Pass _pass = new();
     private GaussianNoiseField? _field;
-    private (int Width, int Height, int MaxTile) _planKey;
+    private (int Width, int Height, int MaxTile, int Lanes) _planKey;
     private List<SynthesisTile>? _plan;
     private int _maxTileSize = 1024;
+    private int _laneCount;
     private NoiseSlices[] _slices = Array.Empty<NoiseSlices>();
-    // What the runner's input holds after the last still fill (the window size follows from the runner's shape).
-    private (FixedShapeRunner? Runner, GaussianNoiseField? Field, int X, int Y, double Time) _stillNoise;
 
     /// <summary>
     /// Wraps an open session of a synthesis model described by <paramref name="manifest"/>.
@@ -50,11 +56,14 @@ public sealed class SynthesisEngine : IDisposable
         Unit = Lcm(Cell, Math.Max(1, manifest.SizeMultiple));
         Range = manifest.ValueRange;
         Order = manifest.ChannelOrder;
-        _runners = new RunnerCache(session, (w, h) => new Dictionary<string, int[]>
-        {
-            [_noiseName] = new[] { 1, NoiseChannels, h / Cell, w / Cell },
-        });
+        _laneCount = session.ConcurrentRuns(MaxLanes);
+        _lanes[0] = NewLane();
     }
+
+    private Lane NewLane() => new(this, new RunnerCache(_session, (w, h) => new Dictionary<string, int[]>
+    {
+        [_noiseName] = new[] { 1, NoiseChannels, h / Cell, w / Cell },
+    }));
 
     /// <summary>Makes an engine that owns a model opened (and checked against its manifest) by the catalog.</summary>
     public SynthesisEngine(LoadedModel model)
@@ -91,12 +100,26 @@ public sealed class SynthesisEngine : IDisposable
     public static SessionConfig PreferredConfig(SessionConfig? config)
     {
         config = config?.Clone() ?? new SessionConfig();
-        // ONNX Runtime's own default (one thread per physical core as its cpuinfo counts them) ran one thread on a
-        // 2-vCPU VM: bark 512^2 took 15.3 ms instead of 12.8 ms with 2 threads (same bits). The 256^2 repair model is
-        // the other way round (8.2 ms with one thread, 9.2 ms with two), so RepairEngine keeps the runtime's default.
+        // One thread per run, and one run per core (Lanes): the fine-noise generators gain nothing from a second
+        // intra-op thread (bark 512^2: 13.8-14.2 ms on one thread, 13.6-14.1 ms on two, 2-vCPU VM), while two strips
+        // of 512x352 on one thread each take 9.4 ms side by side.
         if (config.IntraOpThreads == 0)
-            config.IntraOpThreads = Environment.ProcessorCount;
+            config.IntraOpThreads = 1;
         return config;
+    }
+
+    /// <summary>
+    /// Tiles that run at the same time, each on its own pre-allocated tensors (default: one per logical processor, at
+    /// most <see cref="MaxLanes"/>, when runs are single-threaded on a provider without a run gate; otherwise one).
+    /// With more than one lane a texture whose tiles are fewer than the lanes is cut into strips, if each strip keeps at
+    /// least four margins of its own (512x512 with the shipped models: two strips). Strips agree with one pass as tiles
+    /// do (<see cref="MaxTileSize"/>). Set it between calls.
+    /// </summary>
+    public int Lanes
+    {
+        get => _laneCount;
+        set => _laneCount = value is >= 1 and <= MaxLanes
+            ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"Lanes must be 1 to {MaxLanes}.");
     }
 
     /// <summary>The model's manifest.</summary>
@@ -157,26 +180,174 @@ public sealed class SynthesisEngine : IDisposable
         int periodX = width / Cell, periodY = height / Cell;
         if (_field is null || _field.Seed != seed || _field.PeriodX != periodX || _field.PeriodY != periodY)
             _field = new GaussianNoiseField(seed, periodX, periodY);
-        if (_plan is null || _planKey != (width, height, MaxTileSize))
+        if (_plan is null || _planKey != (width, height, MaxTileSize, _laneCount))
         {
-            _plan = SynthesisTile.Plan(width, height, MaxTileSize, Manifest.ReceptiveField, Unit);
-            _planKey = (width, height, MaxTileSize);
+            _plan = SynthesisTile.Plan(width, height, MaxTileSize, Manifest.ReceptiveField, Unit, _laneCount);
+            _planKey = (width, height, MaxTileSize, _laneCount);
             Array.Clear(_slices, 0, _slices.Length);
         }
         if (double.IsNaN(time) || double.IsInfinity(time))
             throw new ArgumentOutOfRangeException(nameof(time), time, "Animation time must be finite.");
         if (_slices.Length < _plan.Count)
             _slices = new NoiseSlices[_plan.Count];
-        for (int t = 0; t < _plan.Count; t++)
+        int lanes = Math.Min(_laneCount, _plan.Count);
+        Pass pass = _pass.Reset(target, time, progress, cancellationToken, lanes);
+        if (lanes <= 1)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            SynthesisTile tile = _plan[t];
-            FixedShapeRunner runner = _runners.Get(tile.WindowWidth, tile.WindowHeight);
-            FillNoise(runner, t, tile, time);
-            runner.Run(cancellationToken);
-            TensorConvert.FromTensorRegion(runner.Output(_outputName), tile.WindowWidth, tile.WindowHeight,
-                tile.MarginX, tile.MarginY, tile.CoreWidth, tile.CoreHeight, target, tile.CoreX, tile.CoreY, Range, Order);
-            progress?.Report((t + 1.0) / _plan.Count);
+            _lanes[0]!.Run(pass, 0);
+            return;
+        }
+        // Tile t runs on lane t % lanes: the same tiles on the same lanes every call, so each lane's runner keeps its
+        // tile's still noise. Lanes write disjoint cores of the target and their own tiles' noise slices.
+        for (int l = 1; l < lanes; l++)
+            (_lanes[l] ??= NewLane()).Start(pass, l);
+        Exception? failure = null;
+        try
+        {
+            _lanes[0]!.Run(pass, 0);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            pass.Stop();
+        }
+        for (int l = 1; l < lanes; l++)
+        {
+            Exception? e = _lanes[l]!.Finish(pass, l);
+            failure ??= e;
+        }
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    /// <summary>One call's work, shared by the lanes (one per engine, reset per call: calls do not overlap).</summary>
+    private sealed class Pass
+    {
+        private int _done, _stopped;
+
+        public RgbaImage Target { get; private set; } = null!;
+        public double Time { get; private set; }
+        public IProgress<double>? Progress { get; private set; }
+        public CancellationToken Token { get; private set; }
+        public int Lanes { get; private set; }
+
+        /// <summary>Set when a lane failed: the others stop after their current tile.</summary>
+        public bool Stopped => Volatile.Read(ref _stopped) != 0;
+
+        public Pass Reset(RgbaImage target, double time, IProgress<double>? progress, CancellationToken token, int lanes)
+        {
+            (Target, Time, Progress, Token, Lanes, _done, _stopped) = (target, time, progress, token, lanes, 0, 0);
+            return this;
+        }
+
+        public void Stop() => Volatile.Write(ref _stopped, 1);
+
+        public int Done() => Interlocked.Increment(ref _done);
+    }
+
+    /// <summary>
+    /// A lane: its runners (tensors) and what its runner's input holds after the last still fill. Lanes other than the
+    /// first run on a pool thread without allocating; if none has picked the work up when the first lane is done,
+    /// the caller withdraws it and runs it itself, so a busy pool never stalls a call.
+    /// </summary>
+    private sealed class Lane
+#if NET
+        : IThreadPoolWorkItem
+#endif
+    {
+        private const int Idle = 0, Queued = 1, Running = 2;
+        private readonly SynthesisEngine _engine;
+        private readonly ManualResetEventSlim _finished = new(true);
+        private int _state;
+        private Pass? _pass;
+        private int _index;
+        private Exception? _error;
+
+        public Lane(SynthesisEngine engine, RunnerCache runners)
+        {
+            _engine = engine;
+            Runners = runners;
+        }
+
+        public RunnerCache Runners { get; }
+
+        // The window size follows from the runner's shape.
+        public (FixedShapeRunner? Runner, GaussianNoiseField? Field, int X, int Y, double Time) Still;
+
+        /// <summary>Runs tiles index, index + lanes, ... of the plan on this lane.</summary>
+        public void Run(Pass pass, int index)
+        {
+            List<SynthesisTile> plan = _engine._plan!;
+            for (int t = index; t < plan.Count && !pass.Stopped; t += pass.Lanes)
+            {
+                pass.Token.ThrowIfCancellationRequested();
+                SynthesisTile tile = plan[t];
+                FixedShapeRunner runner = Runners.Get(tile.WindowWidth, tile.WindowHeight);
+                _engine.FillNoise(this, runner, t, tile, pass.Time);
+                runner.Run(pass.Token);
+                TensorConvert.FromTensorRegion(runner.Output(_engine._outputName), tile.WindowWidth, tile.WindowHeight,
+                    tile.MarginX, tile.MarginY, tile.CoreWidth, tile.CoreHeight, pass.Target, tile.CoreX, tile.CoreY,
+                    _engine.Range, _engine.Order);
+                int done = pass.Done();
+                if (pass.Progress is not null)
+                    lock (_engine._progressGate)
+                        pass.Progress.Report((double)done / plan.Count);
+            }
+        }
+
+        public void Start(Pass pass, int index)
+        {
+            (_pass, _index, _error) = (pass, index, null);
+            _finished.Reset();
+            Volatile.Write(ref _state, Queued);
+#if NET
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+#else
+            ThreadPool.UnsafeQueueUserWorkItem(static lane => ((Lane)lane!).Execute(), this);
+#endif
+        }
+
+        public void Execute()
+        {
+            if (Interlocked.CompareExchange(ref _state, Running, Queued) != Queued)
+                return;
+            try
+            {
+                Run(_pass!, _index);
+            }
+            catch (Exception e)
+            {
+                _error = e;
+                _pass!.Stop();
+            }
+            finally
+            {
+                _pass = null;
+                Volatile.Write(ref _state, Idle);
+                _finished.Set();
+            }
+        }
+
+        /// <summary>Returns when this lane's tiles are done (here, if no pool thread started them), with its failure.</summary>
+        public Exception? Finish(Pass pass, int index)
+        {
+            if (Interlocked.CompareExchange(ref _state, Idle, Queued) == Queued)
+            {
+                _pass = null;
+                _finished.Set();
+                try
+                {
+                    Run(pass, index);
+                    return null;
+                }
+                catch (Exception e)
+                {
+                    pass.Stop();
+                    return e;
+                }
+            }
+            _finished.Wait();
+            return _error;
         }
     }
 
@@ -188,7 +359,7 @@ public sealed class SynthesisEngine : IDisposable
     /// A still window that the runner's input already holds (same field, window and time: regenerating the same
     /// texture) is not filled again; ONNX Runtime only reads its inputs.
     /// </summary>
-    private void FillNoise(FixedShapeRunner runner, int index, SynthesisTile tile, double time)
+    private void FillNoise(Lane lane, FixedShapeRunner runner, int index, SynthesisTile tile, double time)
     {
         Span<float> destination = runner.Input(_noiseName);
         int x = tile.WindowX / Cell, y = tile.WindowY / Cell, w = tile.WindowWidth / Cell, h = tile.WindowHeight / Cell;
@@ -196,14 +367,14 @@ public sealed class SynthesisEngine : IDisposable
         if (floor == time)
         {
             (FixedShapeRunner?, GaussianNoiseField?, int, int, double) still = (runner, _field, x, y, time);
-            if (_stillNoise == still)
+            if (lane.Still == still)
                 return;
-            _stillNoise = default;   // invalid while the fill runs, in case it throws
+            lane.Still = default;   // invalid while the fill runs, in case it throws
             _field!.Fill(destination, NoiseChannels, x, y, w, h, time);
-            _stillNoise = still;
+            lane.Still = still;
             return;
         }
-        _stillNoise = default;
+        lane.Still = default;
         long k = (long)floor;
         int length = NoiseChannels * w * h;
         ref NoiseSlices slices = ref _slices[index];
@@ -258,7 +429,8 @@ public sealed class SynthesisEngine : IDisposable
 
     public void Dispose()
     {
-        _runners.Dispose();
+        foreach (Lane? lane in _lanes)
+            lane?.Runners.Dispose();
         if (_ownsSession)
             _session.Dispose();
     }

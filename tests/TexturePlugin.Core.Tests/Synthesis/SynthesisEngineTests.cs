@@ -196,14 +196,62 @@ public class SynthesisEngineTests
     }
 
     [Test]
-    public void Preferred_config_uses_every_logical_processor_only_when_threads_are_left_automatic()
+    public void Preferred_config_runs_one_thread_per_run_only_when_threads_are_left_automatic()
     {
         var automatic = new SessionConfig { Provider = ExecutionProviderKind.Cpu };
         SessionConfig preferred = SynthesisEngine.PreferredConfig(automatic);
-        Assert.That(preferred.IntraOpThreads, Is.EqualTo(Environment.ProcessorCount));
+        Assert.That(preferred.IntraOpThreads, Is.EqualTo(1));
         Assert.That(preferred.Provider, Is.EqualTo(ExecutionProviderKind.Cpu));
         Assert.That(automatic.IntraOpThreads, Is.EqualTo(0), "the caller's config is not changed");
-        Assert.That(SynthesisEngine.PreferredConfig(new SessionConfig { IntraOpThreads = 1 }).IntraOpThreads, Is.EqualTo(1));
-        Assert.That(SynthesisEngine.PreferredConfig(null).IntraOpThreads, Is.EqualTo(Environment.ProcessorCount));
+        Assert.That(SynthesisEngine.PreferredConfig(new SessionConfig { IntraOpThreads = 3 }).IntraOpThreads, Is.EqualTo(3));
+        Assert.That(SynthesisEngine.PreferredConfig(null).IntraOpThreads, Is.EqualTo(1));
+        // one lane per core for single-threaded runs
+        Assert.That(_engine.Lanes, Is.EqualTo(Math.Clamp(Environment.ProcessorCount, 1, SynthesisEngine.MaxLanes)));
+        Assert.That(() => _engine.Lanes = 0, Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void LanesCutTexturesIntoStripsOnlyWhereEachKeepsFourMargins()
+    {
+        var strips = SynthesisTile.Plan(512, 512, 1024, 48, 8, parts: 2);
+        Assert.That(strips, Has.Count.EqualTo(2));
+        Assert.That(strips.All(t => t.CoreWidth == 512 && t.CoreHeight == 256 && t.MarginX == 0 && t.MarginY == 48 && t.WindowHeight == 352), Is.True);
+        Assert.That(strips.Sum(t => (long)t.CoreWidth * t.CoreHeight), Is.EqualTo(512L * 512));
+        Assert.That(SynthesisTile.Plan(256, 256, 1024, 48, 8, parts: 2), Has.Count.EqualTo(1), "128-row strips would be under 4 margins");
+        Assert.That(SynthesisTile.Plan(2048, 2048, 1024, 48, 8, parts: 2), Has.Count.EqualTo(4), "already enough tiles");
+        Assert.That(SynthesisTile.Plan(1024, 1024, 1024, 48, 8, parts: 4), Has.Count.EqualTo(4));
+    }
+
+    [Test]
+    public void LanesEqualOneLaneWithinTheTilingToleranceAndRepeatBitForBit()
+    {
+        int lanes = _engine.Lanes;
+        try
+        {
+            _engine.Lanes = 1;
+            RgbaImage one = _engine.Generate(192, 128, seed: 6, time: 0.3);
+            _engine.Lanes = 2;
+            RgbaImage two = _engine.Generate(192, 128, seed: 6, time: 0.3);
+            RgbaImage again = _engine.Generate(192, 128, seed: 6, time: 0.3);
+            Assert.That(again.Pixels, Is.EqualTo(two.Pixels), "same seed, same lanes: same bits");
+            int maxDiff = 0, differing = 0;
+            for (int i = 0; i < one.Pixels.Length; i++)
+            {
+                int d = Math.Abs(one.Pixels[i] - two.Pixels[i]);
+                maxDiff = Math.Max(maxDiff, d);
+                differing += d > 0 ? 1 : 0;
+            }
+            Assert.That(maxDiff, Is.LessThanOrEqualTo(1), $"{differing} values differ");
+            Assert.That(differing, Is.LessThanOrEqualTo(one.Pixels.Length / 1000));
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+            Assert.That(() => _engine.Generate(192, 128, 6, 0, null, cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
+            RgbaImage after = _engine.Generate(192, 128, seed: 6, time: 0.3);
+            Assert.That(after.Pixels, Is.EqualTo(two.Pixels), "a cancelled call leaves the lanes usable");
+        }
+        finally
+        {
+            _engine.Lanes = lanes;
+        }
     }
 }
