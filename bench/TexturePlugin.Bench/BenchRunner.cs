@@ -77,6 +77,15 @@ public static class BenchRunner
                         report.Rows.Add(new BenchRow("synthesis 512x512, interleaved with the model's run alone", engineMs, "ms", Synth512TargetMs,
                             modelMs, "ONNX Runtime run alone"));
                     }
+                    // One lane (one whole-texture pass) beside the default lanes (strips on the cores), same run.
+                    int synthLanes = synth.Lanes;
+                    if (synthLanes > 1)
+                    {
+                        synth.Lanes = 1;
+                        double oneLane = Median(warmup, runs, () => synth.GenerateInto(target, 7));
+                        synth.Lanes = synthLanes;
+                        report.Rows.Add(new BenchRow($"synthesis 512x512, 1 lane (default {synthLanes})", oneLane, "ms", null, ms, $"{synthLanes} lanes"));
+                    }
                     // Animation: each frame 1/60 s later at half a noise slice per second.
                     int frame = 0;
                     double animated = Median(warmup, runs, () => synth.GenerateInto(target, 7, 0.25 + frame++ / 120.0));
