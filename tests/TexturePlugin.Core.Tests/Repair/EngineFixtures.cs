@@ -40,4 +40,20 @@ internal static class EngineFixtures
             }
         return image;
     }
+
+    /// <summary>Largest difference of any byte of two images of the same size, and how many bytes differ.</summary>
+    public static (int Max, int Differing) Diff(RgbaImage a, RgbaImage b)
+    {
+        int max = 0, differing = 0;
+        for (int i = 0; i < a.Pixels.Length; i++)
+        {
+            int d = Math.Abs(a.Pixels[i] - b.Pixels[i]);
+            max = Math.Max(max, d);
+            differing += d > 0 ? 1 : 0;
+        }
+        return (max, differing);
+    }
+
+    /// <summary>Largest difference of any byte of two images of the same size.</summary>
+    public static int MaxDiff(RgbaImage a, RgbaImage b) => Diff(a, b).Max;
 }

@@ -66,9 +66,7 @@ public class RepairEngineTests
         mask.FillRect(253, 100, 3, 5);   // one hole across the left/right seam
         RgbaImage tiled = _local.Repair(image, mask, dirtyTilesOnly: true);
         RgbaImage whole = _local.Repair(image, mask, dirtyTilesOnly: false);
-        int maxDiff = 0;
-        for (int i = 0; i < tiled.Pixels.Length; i++)
-            maxDiff = Math.Max(maxDiff, Math.Abs(tiled.Pixels[i] - whole.Pixels[i]));
+        int maxDiff = EngineFixtures.MaxDiff(tiled, whole);
         Assert.That(maxDiff, Is.LessThanOrEqualTo(1));
         Assert.That(tiled.Pixels, Is.Not.EqualTo(image.Pixels));
     }
@@ -89,9 +87,7 @@ public class RepairEngineTests
                 RgbaImage work = image.Clone();
                 var tiles = _local.RepairInPlace(work, mask).ToList();
                 Assert.That(tiles.All(t => t.Width % quantum == 0 && t.Height % quantum == 0), Is.True, $"quantum {quantum}: {string.Join(", ", tiles)}");
-                int maxDiff = 0;
-                for (int i = 0; i < work.Pixels.Length; i++)
-                    maxDiff = Math.Max(maxDiff, Math.Abs(work.Pixels[i] - whole.Pixels[i]));
+                int maxDiff = EngineFixtures.MaxDiff(work, whole);
                 Assert.That(maxDiff, Is.LessThanOrEqualTo(1), $"quantum {quantum}");
             }
             Assert.That(() => _local.TileQuantum = 0, Throws.InstanceOf<ArgumentOutOfRangeException>());
@@ -116,9 +112,7 @@ public class RepairEngineTests
             var tiles = _local.RepairInPlace(work, mask).ToList();
             Assert.That(tiles, Has.Count.EqualTo(2), string.Join(", ", tiles));
             RgbaImage whole = _local.Repair(image, mask, dirtyTilesOnly: false);
-            int maxDiff = 0;
-            for (int i = 0; i < work.Pixels.Length; i++)
-                maxDiff = Math.Max(maxDiff, Math.Abs(work.Pixels[i] - whole.Pixels[i]));
+            int maxDiff = EngineFixtures.MaxDiff(work, whole);
             Assert.That(maxDiff, Is.LessThanOrEqualTo(1));
         }
         finally
