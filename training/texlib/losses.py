@@ -8,25 +8,23 @@ from . import featurenet
 from .nets import conv
 
 
+def _unit_features(a, b, upto):
+    """Pairs of channel-unit-normalised ResNet18 features (relu1 .. stage upto) of a and b."""
+    unit = lambda f: f / (f.norm(dim=1, keepdim=True) + 1e-6)
+    return [(unit(x), unit(y)) for x, y in zip(featurenet.features(a, upto), featurenet.features(b, upto))]
+
+
 def perceptual(a, b, upto=2):
     """Mean L1 between unit-normalised ResNet18 features (relu1, layer1, layer2)."""
-    fa, fb = featurenet.features(a, upto), featurenet.features(b, upto)
-    d = 0.0
-    for x, y in zip(fa, fb):
-        x = x / (x.norm(dim=1, keepdim=True) + 1e-6); y = y / (y.norm(dim=1, keepdim=True) + 1e-6)
-        d = d + (x - y).abs().mean() * x.shape[1] ** 0.5
-    return d / len(fa)
+    pairs = _unit_features(a, b, upto)
+    return sum((x - y).abs().mean() * x.shape[1] ** 0.5 for x, y in pairs) / len(pairs)
 
 
 def lpips_like(a, b, upto=3):
     """The shared eval's deep perceptual distance as a loss: unit-normalised ResNet18 features, squared
     difference summed over channels, mean over positions, averaged over relu1 .. layer3."""
-    fa, fb = featurenet.features(a, upto), featurenet.features(b, upto)
-    d = 0.0
-    for x, y in zip(fa, fb):
-        x = x / (x.norm(dim=1, keepdim=True) + 1e-6); y = y / (y.norm(dim=1, keepdim=True) + 1e-6)
-        d = d + ((x - y) ** 2).sum(dim=1).mean()
-    return d / len(fa)
+    pairs = _unit_features(a, b, upto)
+    return sum(((x - y) ** 2).sum(dim=1).mean() for x, y in pairs) / len(pairs)
 
 
 def _sorted_proj(x, proj):
