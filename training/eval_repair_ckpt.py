@@ -2,11 +2,12 @@
 """Compares repair checkpoints on an eval set (e.g. the tuning set of build_tune_set.py): PSNR inside the damage and
 the shared eval's perceptual distance per mask kind, PyTorch inference, the same guide and compositing as the engine.
 
-usage: eval_repair_ckpt.py SETDIR CKPT [CKPT ...]"""
+usage: eval_repair_ckpt.py SETDIR CKPT [CKPT ...]
+(a CKPT ending in .onnx is an exported model, run through ONNX Runtime, one thread: e.g. a quantised export)"""
 import sys, os, cv2, numpy as np, torch
 HERE = os.path.dirname(os.path.abspath(__file__)); sys.path.insert(0, os.environ.get('TEXPLUG_SHARED_EVAL', os.path.join(HERE, '..', '..', 'shared', 'eval'))); sys.path.insert(0, HERE)
 import texmetrics as tm
-from texlib import nets
+from texlib import nets, onnxio
 from texlib.guide import coarse_copy_guide
 from texlib.images import to_tensor
 torch.set_num_threads(1)
@@ -14,7 +15,10 @@ D=sys.argv[1]
 names=sorted(f[:-4] for f in os.listdir(D+'/images'))
 cache={}
 for ck in sys.argv[2:]:
-    G=nets.RepairNet(); G.load_state_dict(torch.load(ck)['G']); G.eval()
+    if ck.endswith('.onnx'):
+        G=lambda x,mk,g,ck=ck: torch.from_numpy(onnxio.ort_run(ck,{'image':x.numpy(),'mask':mk.numpy(),'guide':g.numpy()},threads=1)['repaired'])
+    else:
+        G=nets.RepairNet(); G.load_state_dict(torch.load(ck)['G']); G.eval()
     res={}
     for n in names:
         gt=cv2.imread(f'{D}/images/{n}.png')

@@ -20,6 +20,17 @@ from texlib.guide import coarse_copy_guide
 FIXTURE_SOURCE = corpus.STK_DIR + 'astro_turf.jpg'
 
 
+def _phase(p):
+    """One recipe phase of train_repair.py: [from step, W, deepest stage, A] + [LPIPS-style weight] + [{anneal}]."""
+    text = f'{p[0]}: {p[1]:g}, {["relu1", "layer1", "layer2", "layer3"][p[2]]}, {p[3]:g}'
+    for extra in p[4:]:
+        if isinstance(extra, dict):
+            text += f', learning rates decayed linearly to {extra["anneal_to"]:g} x 2e-4 over the phase'
+        else:
+            text += f', LPIPS {extra:g}'
+    return text
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ckpt', default='/work/ckpt/repair.pt')
@@ -48,7 +59,9 @@ def main():
             'texplug.noise_cell': 0, 'texplug.size_multiple': G.size_multiple, 'texplug.tileable': 'true',
             'texplug.name': 'repair', 'texplug.guide_scale': 4, 'texplug.guide_patch': 5}
     ex = (torch.zeros(1, 3, 64, 64), torch.zeros(1, 1, 64, 64), torch.zeros(1, 3, 64, 64))
-    onnxio.export(G, ex, ['image', 'mask', 'guide'], 'repaired', path, meta, wrap=True)
+    # exported in the equal form without the pixel-unshuffle transpose (nets.ExportRepairNet); parity below is
+    # against the trained RepairNet itself
+    onnxio.export(G.for_export(), ex, ['image', 'mask', 'guide'], 'repaired', path, meta, wrap=True)
     gen = torch.Generator().manual_seed(99)
     worst = 0.0
     for h, w in ((64, 64), (96, 128)):
@@ -95,9 +108,8 @@ def main():
                                'random 128x128 crops at scale 0.5-1, dihedral flips, random scratches/holes/blocks/seams',
                        'licence': 'CC-BY-SA-3.0, GPL-3+, GPL, public domain, CC0 (per file, /usr/share/doc/supertuxkart-data/copyright)',
                        'recipe': 'training/train_repair.py: RepairNet (guide + correction), masked L1 + W x ResNet18 perceptual + A x adversarial '
-                                 '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8; phases (from step: W, deepest stage, A[, LPIPS-style weight]): '
-                                 + '; '.join(f'{p[0]}: {p[1]:g}, {["relu1", "layer1", "layer2", "layer3"][p[2]]}, {p[3]:g}' + (f', LPIPS {p[4]:g}' if len(p) > 4 else '')
-                                             for p in st.get('recipe', [[0, 5.0, 2, 0.01]])),
+                                 '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8; phases (from step: W, deepest stage, A[, LPIPS-style weight][, decay]): '
+                                 + '; '.join(_phase(p) for p in st.get('recipe', [[0, 5.0, 2, 0.01]])),
                        'training_seconds': round(st['seconds']), 'steps': st['step'],
                        'date': datetime.date.today().isoformat(), 'seed': st.get('seed', 0)},
         'metrics': metrics,

@@ -64,6 +64,9 @@ def main():
     ap.add_argument('--adv-weight', type=float, default=0.01, help='weight of the adversarial term (from step 500)')
     ap.add_argument('--lp-weight', type=float, default=0.0,
                     help='weight of the LPIPS-style term (squared unit-normalised features, relu1..layer3)')
+    ap.add_argument('--anneal', type=float, default=0.0,
+                    help='decay both learning rates linearly over this run to this fraction of 2e-4 (0 = constant); '
+                         'the run\'s progress is the larger of its time and --steps fractions')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -82,12 +85,14 @@ def main():
         recipe = st.get('recipe', [[0, 5.0, 2, 0.01]])   # checkpoints before the flags: the original recipe
         print(f'resumed {a.ckpt} at step {step}, {seconds / 60:.1f} min trained', flush=True)
     phase = [step, a.perc_weight, a.perc_upto, a.adv_weight] + ([a.lp_weight] if a.lp_weight else [])
+    if a.anneal:
+        phase += [{'anneal_to': a.anneal, 'steps': a.steps, 'minutes': a.minutes}]
     if not recipe or recipe[-1][1:] != phase[1:]:
         recipe.append(phase)
     rng = np.random.default_rng(a.seed * 1000003 + step)
     os.makedirs(os.path.dirname(a.ckpt), exist_ok=True)
     budget = seconds + a.minutes * 60
-    start_seconds = seconds; last_ck = last = time.time()
+    start_seconds, start_step = seconds, step; last_ck = last = time.time()
     avg = {}
     while True:
         # training time: the wall time of the steps, without pauses (a stopped process, a suspended machine): a gap of
@@ -97,6 +102,13 @@ def main():
         last = now
         if seconds >= budget or (a.steps and step >= a.steps):
             break
+        if a.anneal:
+            done = (seconds - start_seconds) / max(1e-9, budget - start_seconds)
+            if a.steps:
+                done = max(done, (step - start_step) / max(1, a.steps - start_step))
+            for opt in (og, od):
+                for g in opt.param_groups:
+                    g['lr'] = 2e-4 * (1.0 - (1.0 - a.anneal) * min(1.0, done))
         gt, mask, guide = batch(rng, images, a.batch)
         dmg = gt * (1 - mask)
         out = G(dmg, mask, guide)

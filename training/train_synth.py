@@ -20,7 +20,7 @@ def progress(frac, msg):
 
 def run(a):
     import numpy as np, cv2, torch
-    from texlib import images, synth, nets, onnxio, featurenet
+    from texlib import images, synth, nets, onnxio, featurenet, colourmap
     if not re.fullmatch(r'[A-Za-z0-9_\-]{1,64}', a.name):
         raise ValueError(f'--name {a.name!r}: use 1-64 letters, digits, - or _')
     if a.minutes <= 0 and a.steps <= 0:
@@ -42,6 +42,13 @@ def run(a):
     onnx_path = os.path.join(a.out, a.name + '.onnx')
     # same function, faster in ONNX Runtime: (nearest x2, conv) pairs fused into (conv, pixel shuffle)
     E = (nets.FusedSynthNet(G) if isinstance(G, nets.SynthNet) else G).eval()
+    colour = None
+    if a.colour_map and isinstance(E, nets.FusedSynthNet):
+        # colour calibration folded into the last convolution (texlib/colourmap.py): no cost at inference
+        A, b = colourmap.calibrate(E, rgb)
+        colourmap.fold(E, A, b)
+        colour = {'A': np.round(A, 5).tolist(), 'b': np.round(b, 5).tolist()}
+        progress(0.955, 'colour calibration folded into the last layer')
     meta = {'texplug.kind': 'synthesis', 'texplug.value_range': '-1,1', 'texplug.noise_channels': G.noise_channels,
             'texplug.noise_cell': G.cell, 'texplug.size_multiple': G.cell, 'texplug.tileable': 'true',
             'texplug.name': a.name}
@@ -63,7 +70,7 @@ def run(a):
     progress(0.97, f'parity ok, max abs diff {worst:.2e}')
     ms512 = onnxio.ort_time(onnx_path, {'noise': (1, G.noise_channels, 64, 64)}, runs=a.time_runs, warmup=3)
     with torch.no_grad():
-        big = G(torch.randn(1, G.noise_channels, 64, 64, generator=gen))
+        big = E(torch.randn(1, G.noise_channels, 64, 64, generator=gen))   # the shipped function (calibrated)
     img = images.to_rgb(big)
     sys.path.insert(0, os.path.join(ROOT, 'training'))
     from texlib.metrics import seam_ratio
@@ -89,13 +96,16 @@ def run(a):
         'provenance': {'data': a.source or os.path.abspath(a.exemplar), 'licence': a.licence or 'as the exemplar',
                        'exemplar_sha256_16': ex_hash,
                        'recipe': f'training/train_synth.py: { {"patch": "PatchSynthNet", "conv": "SynthNet", "fine": "SynthNet with fine noise inputs (1/4, 1/2, full resolution)"}[a.arch] }{widths}, ResNet18 feature SWD + colour-patch SWD + histogram + '
-                                 f'low-res stats, adversarial weight {a.gan}, Adam, batch {a.batch} of {crop}px crops',
+                                 f'low-res stats, adversarial weight {a.gan}, Adam, batch {a.batch} of {crop}px crops'
+                                 + ('; colour calibration (texlib/colourmap.py): the optimal-transport linear map of the pre-tanh colours '
+                                    'onto atanh of the exemplar\'s, folded into the last convolution' if colour else ''),
                        'training_seconds': st['seconds'], 'steps': st['steps'],
                        'date': datetime.date.today().isoformat(), 'seed': a.seed},
         'metrics': {'params': nets.count_params(G),
                     'gflop_per_256x256': round(nets.gflops(E, (torch.zeros(1, G.noise_channels, 32, 32),)), 4),
                     'ort_ms_512x512_2threads': round(ms512, 2), 'parity_max_abs_diff': worst,
-                    'seam_ratio_512': round(seam, 3), 'final_losses': st['final_losses'], 'divergence_recoveries': st['recoveries']},
+                    'seam_ratio_512': round(seam, 3), 'final_losses': st['final_losses'], 'divergence_recoveries': st['recoveries']}
+                   | ({'colour_map': colour} if colour else {}),
     }
     onnxio.write_json(os.path.join(a.out, a.name + '.json'), manifest)
     progress(1.0, f'{manifest["metrics"]["params"]} params, {manifest["metrics"]["gflop_per_256x256"]} GFLOP/256^2, '
@@ -122,6 +132,8 @@ def main():
     ap.add_argument('--licence', default='')
     ap.add_argument('--source', default='')
     ap.add_argument('--fixture', action='store_true')
+    ap.add_argument('--no-colour-map', dest='colour_map', action='store_false',
+                    help='skip the colour calibration (texlib/colourmap.py; only for comparisons)')
     a = ap.parse_args()
     try:
         run(a)

@@ -87,6 +87,14 @@ internal static class Program
                 InterOpNumThreads = 1,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
+            // TEXPLUG_ORT_PROFILE=PREFIX: ONNX Runtime's per-node profile (JSON) of this run, for finding where a model's time goes
+            string? profile = Environment.GetEnvironmentVariable("TEXPLUG_ORT_PROFILE");
+            if (!string.IsNullOrEmpty(profile))
+            {
+                options.EnableProfiling = true;
+                options.ProfileOutputPathPrefix = profile;
+            }
+
             using var session = new InferenceSession(model, options);
             var rng = new Random(0);
             var values = new List<OrtValue>();
