@@ -67,6 +67,10 @@ public class TrainingSmokeTests
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "smoke.json")));
             Assert.That(doc.RootElement.GetProperty("kind").GetString(), Is.EqualTo("synthesis"));
             Assert.That(doc.RootElement.GetProperty("metrics").GetProperty("parity_max_abs_diff").GetDouble(), Is.LessThanOrEqualTo(1e-4));
+            // the colour calibration ran (folded into the model before the parity check above)
+            JsonElement colourMap = doc.RootElement.GetProperty("metrics").GetProperty("colour_map");
+            Assert.That(colourMap.GetProperty("A").GetArrayLength(), Is.EqualTo(3));
+            Assert.That(colourMap.GetProperty("b").GetArrayLength(), Is.EqualTo(3));
             Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "smoke.onnx", "smoke.json" }),
                 "no temporary files left behind");
         }
