@@ -11,7 +11,7 @@ import argparse, os, sys, json, hashlib
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
-import numpy as np, onnx, torch, cv2
+import numpy as np, onnx, torch
 from onnx import numpy_helper
 from texlib import nets, onnxio, colourmap, images
 
@@ -27,12 +27,7 @@ def exemplar_of(manifest, max_side=256):
     want = manifest['provenance'].get('exemplar_sha256_16')
     if want and hashlib.sha256(open(path, 'rb').read()).hexdigest()[:16] != want:
         raise SystemExit(f'{manifest["name"]}: {path} is not the exemplar the model was trained on (hash differs)')
-    rgb = images.read_rgb(path)
-    h, w = rgb.shape[:2]
-    s = max_side / max(h, w)   # as train_synth.py (--max-side 256)
-    if s < 1:
-        rgb = cv2.resize(rgb, (max(64, round(w * s)), max(64, round(h * s))), interpolation=cv2.INTER_AREA)
-    return rgb
+    return images.fit_exemplar(images.read_rgb(path), max_side)   # as train_synth.py (--max-side 256)
 
 
 def main():

@@ -19,7 +19,7 @@ def progress(frac, msg):
 
 
 def run(a):
-    import numpy as np, cv2, torch
+    import numpy as np, torch
     from texlib import images, synth, nets, onnxio, featurenet, colourmap
     if not re.fullmatch(r'[A-Za-z0-9_\-]{1,64}', a.name):
         raise ValueError(f'--name {a.name!r}: use 1-64 letters, digits, - or _')
@@ -29,9 +29,7 @@ def run(a):
     h, w = rgb.shape[:2]
     if min(h, w) < 64:
         raise ValueError(f'{a.exemplar}: {w}x{h} is too small, the exemplar needs at least 64x64 pixels')
-    s = a.max_side / max(h, w)
-    if s < 1:
-        rgb = cv2.resize(rgb, (max(64, round(w * s)), max(64, round(h * s))), interpolation=cv2.INTER_AREA)
+    rgb = images.fit_exemplar(rgb, a.max_side)
     featurenet.resnet18()   # fail early when the feature network is missing
     progress(0.0, f'exemplar {a.exemplar} {w}x{h} -> {rgb.shape[1]}x{rgb.shape[0]}')
     crop = 128 if min(rgb.shape[:2]) >= 128 else 64

@@ -53,3 +53,14 @@ def to_rgb(t):
     if t.dim() == 4:
         t = t[0]
     return ((t.detach().clamp(-1, 1) + 1) * 127.5 + 0.5).floor().clamp(0, 255).byte().permute(1, 2, 0).numpy()
+
+
+def fit_exemplar(rgb, max_side=256):
+    """An exemplar as the synthesis training sees it: downscaled (area) so its longer side is at most max_side,
+    neither side below 64 (train_synth.py --max-side; recalibrate.py must see the same pixels)."""
+    import cv2
+    h, w = rgb.shape[:2]
+    s = max_side / max(h, w)
+    if s < 1:
+        rgb = cv2.resize(rgb, (max(64, round(w * s)), max(64, round(h * s))), interpolation=cv2.INTER_AREA)
+    return rgb
