@@ -126,6 +126,11 @@ internal sealed class RepairController : IDisposable
             image = image.Crop(0, 0, w, h);
         }
 
+        // A new generation before the old textures go: a repair still running on the worker may upload into them, and its
+        // failure is expected (and swallowed) only when the generation it started in is over. Counting up later, in
+        // SetMask, left a window where such an upload failed the worker (seen once in CI: "texture #2 does not belong").
+        lock (_lock)
+            _generation++;
         var textures = _host.Textures;
         foreach (var old in new[] { _before, _after, _maskTexture })
             if (old.IsValid)

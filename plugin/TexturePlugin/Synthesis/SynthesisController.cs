@@ -49,11 +49,13 @@ internal sealed class SynthesisController : IDisposable
 
         if (size != _outputSize)
         {
+            // The new size first: the worker swallows a failed upload of an older size only when _outputSize has moved on
+            // (as RepairController's generation: written after the resize, it left a window where the worker failed).
+            Volatile.Write(ref _outputSize, size);
             if (_output.IsValid)
                 _host.Textures.Resize(_output, size, size);
             else
                 _output = _host.Textures.Create(new TextureDescription(PluginKeys.SynthesisOutput, size, size));
-            Volatile.Write(ref _outputSize, size);
             _hasLast = false;
         }
 
