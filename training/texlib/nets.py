@@ -168,6 +168,12 @@ class RepairNet(nn.Module):
         self.ps = nn.PixelShuffle(2)
 
     def forward(self, image, mask, guide):
+        x0, x = self.decode(image, mask, guide)
+        x = self.ps(self.out(torch.cat([x, self.s2d(x0)], 1)))
+        return torch.clamp(guide + x, -1.0, 1.0)
+
+    def decode(self, image, mask, guide):
+        """(the stacked inputs x0, the decoder's 1/2-resolution features): everything before the output convolution."""
         x0 = torch.cat([image, mask, guide], dim=1)
         a = F.leaky_relu(self.e1(x0), 0.2)
         b = F.leaky_relu(self.e2(a), 0.2)
@@ -177,9 +183,7 @@ class RepairNet(nn.Module):
         x = F.interpolate(self.red(c), scale_factor=2.0, mode='nearest')
         x = F.leaky_relu(self.d3(torch.cat([x, b], 1)), 0.2)
         x = F.interpolate(x, scale_factor=2.0, mode='nearest')
-        x = F.leaky_relu(self.d2(torch.cat([x, a], 1)), 0.2)
-        x = self.ps(self.out(torch.cat([x, self.s2d(x0)], 1)))
-        return torch.clamp(guide + x, -1.0, 1.0)
+        return x0, F.leaky_relu(self.d2(torch.cat([x, a], 1)), 0.2)
 
     def for_export(self):
         """The same function for ONNX export: see ExportRepairNet."""
@@ -205,19 +209,8 @@ class ExportRepairNet(nn.Module):
         self.out_in.weight.data = w[:, dec:, 0, 0].reshape(w.shape[0], cin, 2, 2).clone()
 
     def forward(self, image, mask, guide):
-        n = self.net
-        x0 = torch.cat([image, mask, guide], dim=1)
-        a = F.leaky_relu(n.e1(x0), 0.2)
-        b = F.leaky_relu(n.e2(a), 0.2)
-        c = F.leaky_relu(n.e3(b), 0.2)
-        for m in n.mid:
-            c = c + F.leaky_relu(m(c), 0.2)
-        x = F.interpolate(n.red(c), scale_factor=2.0, mode='nearest')
-        x = F.leaky_relu(n.d3(torch.cat([x, b], 1)), 0.2)
-        x = F.interpolate(x, scale_factor=2.0, mode='nearest')
-        x = F.leaky_relu(n.d2(torch.cat([x, a], 1)), 0.2)
-        x = n.ps(self.out_x(x) + self.out_in(x0))
-        return torch.clamp(guide + x, -1.0, 1.0)
+        x0, x = self.net.decode(image, mask, guide)
+        return torch.clamp(guide + self.net.ps(self.out_x(x) + self.out_in(x0)), -1.0, 1.0)
 
 
 def count_params(m):

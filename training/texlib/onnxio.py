@@ -46,6 +46,21 @@ def ort_run(model_path, inputs, threads=2):
         return res
 
 
+def synth_parity(net, path, channels, gen):
+    """Largest |ONNX Runtime - PyTorch| of an exported synthesis model on standard normal noise of two shapes (8x8 and
+    6x10 cells) drawn from the torch generator gen. Raises ExportError when the output shapes differ."""
+    worst = 0.0
+    for shp in ((8, 8), (6, 10)):
+        x = torch.randn(1, channels, *shp, generator=gen)
+        with torch.no_grad():
+            ref = net(x).numpy()
+        got = ort_run(path, {'noise': x.numpy()})['image']
+        if got.shape != ref.shape:
+            raise ExportError(f'{path}: ONNX output {got.shape}, PyTorch {ref.shape}')
+        worst = max(worst, float(np.abs(got - ref).max()))
+    return worst
+
+
 def ort_time(model_path, shapes, runs=30, warmup=5, threads=2):
     """shapes: dict name -> shape tuple. Returns the median milliseconds."""
     args = ['dotnet', ortrun_dll(), 'time', model_path, '--threads', str(threads), '--runs', str(runs), '--warmup', str(warmup)]
