@@ -15,8 +15,7 @@ import numpy as np, onnx, torch
 from onnx import numpy_helper
 from texlib import nets, onnxio, colourmap, images
 
-RECIPE_NOTE = ('; colour calibration (texlib/colourmap.py): the optimal-transport linear map of the pre-tanh colours '
-               'onto atanh of the exemplar\'s, folded into the last convolution (added by training/recalibrate.py, weights otherwise as trained)')
+RECIPE_NOTE = '; ' + colourmap.RECIPE + ' (added by training/recalibrate.py, weights otherwise as trained)'
 
 
 def exemplar_of(manifest, max_side=256):

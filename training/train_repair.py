@@ -83,6 +83,11 @@ def main():
         og.load_state_dict(st['og']); od.load_state_dict(st['od'])
         step, seconds = st['step'], st['seconds']
         recipe = st.get('recipe', [[0, 5.0, 2, 0.01]])   # checkpoints before the flags: the original recipe
+        # the learning rate is the recipe's (2e-4, or --anneal's schedule below), not whatever the optimiser state
+        # carries: an annealed checkpoint ends at anneal x 2e-4, and resuming it without --anneal must not stay there
+        for opt in (og, od):
+            for g in opt.param_groups:
+                g['lr'] = 2e-4
         print(f'resumed {a.ckpt} at step {step}, {seconds / 60:.1f} min trained', flush=True)
     phase = [step, a.perc_weight, a.perc_upto, a.adv_weight] + ([a.lp_weight] if a.lp_weight else [])
     if a.anneal:

@@ -87,8 +87,7 @@ def run(a):
                        'exemplar_sha256_16': ex_hash,
                        'recipe': f'training/train_synth.py: { {"patch": "PatchSynthNet", "conv": "SynthNet", "fine": "SynthNet with fine noise inputs (1/4, 1/2, full resolution)"}[a.arch] }{widths}, ResNet18 feature SWD + colour-patch SWD + histogram + '
                                  f'low-res stats, adversarial weight {a.gan}, Adam, batch {a.batch} of {crop}px crops'
-                                 + ('; colour calibration (texlib/colourmap.py): the optimal-transport linear map of the pre-tanh colours '
-                                    'onto atanh of the exemplar\'s, folded into the last convolution' if colour else ''),
+                                 + ('; ' + colourmap.RECIPE if colour else ''),
                        'training_seconds': st['seconds'], 'steps': st['steps'],
                        'date': datetime.date.today().isoformat(), 'seed': a.seed},
         'metrics': {'params': nets.count_params(G),

@@ -13,6 +13,8 @@ import torch
 
 SEEDS = (11, 12, 13, 14)   # calibration noise: not the seeds users see first (1, 2, ...)
 ATANH_CLIP = 0.995         # exemplar colours 0 and 255 would map to infinity
+RECIPE = ('colour calibration (texlib/colourmap.py): the optimal-transport linear map of the pre-tanh colours onto atanh '
+          'of the exemplar\'s, folded into the last convolution')   # the manifests' recipe text
 
 
 def _sqrtm(s):
