@@ -92,6 +92,143 @@ public class CoarseGuideTests
             $"{name}: {differing} pixels differ, first at ({first % image.Width}, {first / image.Width})");
     }
 
+    /// <summary>
+    /// Other scales and patches than the fixtures' 4 and 5, down to grids smaller than the patch (the wrap tables and
+    /// the early cut of the distance loop): the builder agrees with a naive transcription of the specification, on
+    /// both the vector and the scalar path.
+    /// </summary>
+    [TestCase(1, 1, 12, 9)]
+    [TestCase(1, 3, 16, 16)]
+    [TestCase(2, 3, 8, 6)]
+    [TestCase(2, 7, 40, 24)]
+    [TestCase(4, 5, 8, 12)]
+    [TestCase(4, 5, 96, 64)]
+    [TestCase(3, 5, 60, 45)]
+    public void AgreesWithANaiveTranscriptionOfTheSpecification(int scale, int patch, int width, int height)
+    {
+        var rng = new Random(scale * 100 + patch * 10 + width);
+        for (int round = 0; round < 4; round++)
+        {
+            var rgba = new byte[width * height * 4];
+            rng.NextBytes(rgba);
+            for (int i = 0; i < rgba.Length; i++)
+                rgba[i] = (byte)(rgba[i] / 32 * 32);     // few levels: many exact ties between sources
+            var damaged = new byte[width * height];
+            int holes = 1 + rng.Next(3);
+            for (int h = 0; h < holes; h++)
+            {
+                int w = 1 + rng.Next(Math.Max(1, width / 2)), hh = 1 + rng.Next(Math.Max(1, height / 2));
+                int x0 = rng.Next(width), y0 = rng.Next(height);
+                for (int y = y0; y < y0 + hh; y++)
+                    for (int x = x0; x < x0 + w; x++)
+                        damaged[(y % height) * width + x % width] = 1;
+            }
+            byte[] expected = NaiveGuide(rgba, damaged, width, height, scale, patch);
+            foreach (bool simd in new[] { true, false })
+            {
+                CoarseGuide.UseSimd = simd;
+                try
+                {
+                    var guide = new byte[rgba.Length];
+                    new CoarseGuide(scale, patch).Build(rgba, damaged, width, height, guide);
+                    Assert.That(guide, Is.EqualTo(expected), $"round {round}, {(simd ? "vector" : "scalar")} path");
+                }
+                finally
+                {
+                    CoarseGuide.UseSimd = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>ARCHITECTURE.md's coarse copy guide written out directly: exhaustive, every index wrapped with a modulo.</summary>
+    private static byte[] NaiveGuide(byte[] rgba, byte[] damaged, int width, int height, int s, int p)
+    {
+        int lw = width / s, lh = height / s, n = lw * lh, r = p / 2;
+        int Mod(int a, int m) => ((a % m) + m) % m;
+        var sum = new long[n * 3];
+        var bad = new bool[n];
+        long mr = 0, mg = 0, mb = 0, count = 0;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int b = (y / s) * lw + x / s, i = y * width + x;
+                if (damaged[i] != 0) { bad[b] = true; continue; }
+                for (int c = 0; c < 3; c++) sum[b * 3 + c] += rgba[i * 4 + c];
+                mr += rgba[i * 4]; mg += rgba[i * 4 + 1]; mb += rgba[i * 4 + 2]; count++;
+            }
+        var guide = (byte[])rgba.Clone();
+        if (!bad.Contains(true))
+            return guide;
+        var sources = new List<int>();
+        for (int i = 0; i < n; i++)
+        {
+            bool clean = true;
+            for (int dy = -r; dy <= r; dy++)
+                for (int dx = -r; dx <= r; dx++)
+                    clean &= !bad[Mod(i / lw + dy, lh) * lw + Mod(i % lw + dx, lw)];
+            if (clean) sources.Add(i);
+        }
+        if (sources.Count == 0)
+        {
+            byte Round(long v) => count == 0 ? (byte)128 : (byte)Math.Round((double)v / count, MidpointRounding.ToEven);
+            for (int i = 0; i < width * height; i++)
+                if (damaged[i] != 0) { guide[i * 4] = Round(mr); guide[i * 4 + 1] = Round(mg); guide[i * 4 + 2] = Round(mb); guide[i * 4 + 3] = 255; }
+            return guide;
+        }
+        // Rings: chessboard distance to the intact blocks, wrapped (breadth-first).
+        var ring = new int[n];
+        var queue = new Queue<int>();
+        for (int i = 0; i < n; i++) { ring[i] = bad[i] ? -1 : 0; if (!bad[i]) queue.Enqueue(i); }
+        while (queue.Count > 0)
+        {
+            int i = queue.Dequeue();
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++)
+                {
+                    int j = Mod(i / lw + dy, lh) * lw + Mod(i % lw + dx, lw);
+                    if (ring[j] < 0) { ring[j] = ring[i] + 1; queue.Enqueue(j); }
+                }
+        }
+        var known = bad.Select(b => !b).ToArray();
+        var choice = new int[n];
+        for (int k = 1; k <= ring.Max(); k++)
+        {
+            var targets = Enumerable.Range(0, n).Where(i => ring[i] == k).ToList();
+            foreach (int t in targets)
+            {
+                long bestDistance = long.MaxValue;
+                foreach (int q in sources)
+                {
+                    long d = 0;
+                    for (int dy = -r; dy <= r; dy++)
+                        for (int dx = -r; dx <= r; dx++)
+                        {
+                            int a = Mod(t / lw + dy, lh) * lw + Mod(t % lw + dx, lw);
+                            if (!known[a]) continue;
+                            int b = Mod(q / lw + dy, lh) * lw + Mod(q % lw + dx, lw);
+                            for (int c = 0; c < 3; c++) d += (sum[a * 3 + c] - sum[b * 3 + c]) * (sum[a * 3 + c] - sum[b * 3 + c]);
+                        }
+                    if (d < bestDistance) { bestDistance = d; choice[t] = q; }
+                }
+            }
+            foreach (int t in targets)
+            {
+                for (int c = 0; c < 3; c++) sum[t * 3 + c] = sum[choice[t] * 3 + c];
+                known[t] = true;
+            }
+        }
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                if (damaged[y * width + x] == 0) continue;
+                int t = (y / s) * lw + x / s, q = choice[t];
+                int sx = Mod(x + s * (q % lw - x / s), width), sy = Mod(y + s * (q / lw - y / s), height);
+                Array.Copy(rgba, (sy * width + sx) * 4, guide, (y * width + x) * 4, 4);
+            }
+        return guide;
+    }
+
     [Test]
     public void KeepsIntactPixelsAndFillsEveryDamagedOne()
     {
