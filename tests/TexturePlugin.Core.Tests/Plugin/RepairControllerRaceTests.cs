@@ -1,0 +1,339 @@
+using NUnit.Framework;
+using TexturePlugin.Abstractions;
+using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Repair;
+using TexturePlugin.Repair;
+
+namespace TexturePlugin.Core.Tests.Plugin;
+
+/// <summary>The repair controller's worker under a fake host, with the interleavings forced by gates instead of timing.</summary>
+public class RepairControllerRaceTests
+{
+    // Only ever waited out when the test is failing: a broken interleaving reports instead of hanging CI.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Opening an image while a repair runs: the worker's upload hits the deleted "after" texture while the GL thread
+    /// is between deleting the old textures and SetMask. The generation must already have moved on then (SetImage
+    /// counts up before deleting), so the worker swallows that failure, stays alive and repairs the new image; when
+    /// only SetMask counted up, the worker failed and the next Update threw "Worker 'texplug-repair' failed:
+    /// texture #2 does not belong to this plugin (or was deleted)." (seen once in CI).
+    /// </summary>
+    [Test]
+    public void AnUploadIntoTexturesAnOpenDeletedLeavesTheWorkerAlive()
+    {
+        using var temp = new TempFolder();
+        string png = temp.File("opened.png");
+        var image = new RgbaImage(128, 96);
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+            {
+                int i = (y * image.Width + x) * 4;
+                (image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]) = ((byte)(x * 2), (byte)(y * 2), (byte)(x ^ y));
+                image.Pixels[i + 3] = 255; // opaque: the opened image brings no damage of its own
+            }
+        ImageIO.Save(image, png);
+
+        var host = new FakeHost(temp.Path);
+        var repairer = new GatedRepairer();
+        using var staleUploadRefused = new ManualResetEventSlim(false);
+        RepairController? controller = null;
+        try
+        {
+            // The constructor opens a 256x256 procedural image and touches all of it: the worker starts a repair and waits.
+            controller = new RepairController(host, repairer);
+            Assert.That(repairer.Entered.Wait(Timeout), Is.True, "the first repair never started");
+            var worker = repairer.WorkerThread!;
+            var workerGone = Task.Factory.StartNew(worker.Join, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+            var oldAfter = host.Registry.Find(PluginKeys.RepairAfter);
+            Assert.That(oldAfter.IsValid, Is.True);
+            host.Registry.Refused = handle =>
+            {
+                if (handle == oldAfter)
+                    staleUploadRefused.Set();
+            };
+            host.Registry.Deleted = handle =>
+            {
+                // The GL thread, inside SetImage, right after the old "after" texture went: let the repair finish and upload
+                // now, and go on only once that upload has been refused and the worker has judged the failure.
+                if (handle != oldAfter)
+                    return;
+                repairer.Gate.Set();
+                if (!staleUploadRefused.Wait(Timeout))
+                    throw new TimeoutException("the released repair never uploaded into the deleted texture");
+            };
+
+            controller.Handle(new PluginCommand(PluginKeys.Open, png));
+            Assert.That(staleUploadRefused.IsSet, Is.True, "the interleaving was not reached");
+
+            // Either the worker takes up the new image (it survived) or it is gone (it failed): no timing involved.
+            var repairedAgain = repairer.Entered.WaitAsync();
+            int first = Task.WaitAny(new Task[] { repairedAgain, workerGone }, Timeout);
+            Assert.That(first, Is.Not.EqualTo(-1), "the worker neither repaired the new image nor stopped");
+
+            Assert.That(() => controller.Update(), Throws.Nothing);
+            Assert.That(first, Is.EqualTo(0), "the worker did not take up the new image");
+            Assert.That(repairer.Calls, Has.Count.EqualTo(2));
+            Assert.That(repairer.Calls[0], Is.EqualTo((256, 256, new TileRect(0, 0, 256, 256))));
+            Assert.That(repairer.Calls[1], Is.EqualTo((128, 96, new TileRect(0, 0, 128, 96))), "the later repair is of the opened image");
+            Assert.That(host.Reported, Does.Contain((PluginKeys.Status, $"{png}: 128x96")));
+            Assert.That(host.Messages.Where(m => m.Level == LogLevel.Error), Is.Empty);
+        }
+        finally
+        {
+            repairer.Gate.Set();
+            controller?.Dispose();
+        }
+
+        Assert.That(repairer.Disposed, Is.True);
+    }
+
+    /// <summary>Repair signals <see cref="Entered"/> on each call, then blocks until the test opens <see cref="Gate"/>; changes nothing.</summary>
+    private sealed class GatedRepairer : IRepairer
+    {
+        private readonly List<(int Width, int Height, TileRect Touched)> _calls = new();
+
+        public SemaphoreSlim Entered { get; } = new(0);
+
+        public ManualResetEventSlim Gate { get; } = new(false);
+
+        public Thread? WorkerThread { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public string Provider => "gated";
+
+        public IReadOnlyList<(int Width, int Height, TileRect Touched)> Calls
+        {
+            get
+            {
+                lock (_calls)
+                    return _calls.ToArray();
+            }
+        }
+
+        public IReadOnlyList<TileRect> Repair(RgbaImage image, DamageMask mask, TileRect touched)
+        {
+            lock (_calls)
+                _calls.Add((image.Width, image.Height, touched));
+            WorkerThread = Thread.CurrentThread;
+            Entered.Release();
+            if (!Gate.Wait(Timeout))
+                throw new TimeoutException("the test never released the repair");
+            return Array.Empty<TileRect>();
+        }
+
+        public void Dispose() => Disposed = true;
+    }
+
+    /// <summary>
+    /// A texture registry that keeps handles the way the demo's does (GlTextureRegistry behind ScopedTextureRegistry):
+    /// new ids from Create, Delete invalidates (twice is harmless), and any use of a deleted or unknown handle throws
+    /// the scoped registry's message. No mapped upload slots: TryBeginUpdate returns false, uploads go through Update.
+    /// </summary>
+    private sealed class FakeTextureRegistry : ITextureRegistry
+    {
+        private readonly object _lock = new();
+        private readonly Dictionary<int, TextureDescription> _live = new();
+        private int _nextId;
+
+        /// <summary>After a texture was deleted, on the deleting thread.</summary>
+        public Action<TextureHandle>? Deleted { get; set; }
+
+        /// <summary>
+        /// After a dead handle was refused, on the refused thread, once every exception filter up its stack has run
+        /// (it is called from a finally: the second pass of exception handling).
+        /// </summary>
+        public Action<TextureHandle>? Refused { get; set; }
+
+        public TextureHandle Create(in TextureDescription description)
+        {
+            if (string.IsNullOrWhiteSpace(description.Name) || description.Width < 1 || description.Height < 1)
+                throw new TexturePluginException($"Texture '{description.Name}': size {description.Width}x{description.Height} is not allowed.");
+            lock (_lock)
+            {
+                foreach (var d in _live.Values)
+                    if (d.Name == description.Name)
+                        throw new TexturePluginException($"A texture named '{description.Name}' exists already.");
+                int id = ++_nextId;
+                _live.Add(id, description);
+                return new TextureHandle(id);
+            }
+        }
+
+        public TextureHandle Find(string name)
+        {
+            lock (_lock)
+                foreach (var (id, d) in _live)
+                    if (d.Name == name)
+                        return new TextureHandle(id);
+            return default;
+        }
+
+        public TextureDescription Describe(TextureHandle handle) => Live(handle);
+
+        public void Resize(TextureHandle handle, int width, int height)
+        {
+            var d = Live(handle);
+            lock (_lock)
+                _live[handle.Id] = new TextureDescription(d.Name, width, height, d.Format, d.Mipmaps);
+        }
+
+        public void Delete(TextureHandle handle)
+        {
+            lock (_lock)
+            {
+                if (!_live.Remove(handle.Id))
+                    return;
+            }
+
+            Deleted?.Invoke(handle);
+        }
+
+        public void Update(TextureHandle handle, in TextureRegion region, ReadOnlySpan<byte> pixels)
+        {
+            int bytes = CheckRegion(Live(handle), region);
+            if (pixels.Length < bytes)
+                throw new TexturePluginException($"Updating {region} of {handle} needs {bytes} bytes, but only {pixels.Length} were given.");
+        }
+
+        public bool TryBeginUpdate(TextureHandle handle, in TextureRegion region, out TextureUpload upload)
+        {
+            CheckRegion(Live(handle), region);
+            upload = default;
+            return false;
+        }
+
+        public bool TryUpdate<TState>(TextureHandle handle, in TextureRegion region, TextureWriter<TState> writer, TState state) =>
+            TryBeginUpdate(handle, region, out _);
+
+        public ulong GetNativeTexture(TextureHandle handle) => 0;
+
+        private static int CheckRegion(in TextureDescription d, in TextureRegion r)
+        {
+            if (r.Width < 1 || r.Height < 1 || r.X < 0 || r.Y < 0 || r.X + r.Width > d.Width || r.Y + r.Height > d.Height)
+                throw new TexturePluginException($"Region {r} is not inside the {d.Width}x{d.Height} texture '{d.Name}'.");
+            return r.Width * r.Height * TextureFormatInfo.BytesPerPixel(d.Format);
+        }
+
+        private TextureDescription Live(TextureHandle handle)
+        {
+            lock (_lock)
+            {
+                if (_live.TryGetValue(handle.Id, out var d))
+                    return d;
+            }
+
+            try
+            {
+                throw new TexturePluginException($"{handle} does not belong to this plugin (or was deleted).");
+            }
+            finally
+            {
+                Refused?.Invoke(handle);
+            }
+        }
+    }
+
+    /// <summary>The host around <see cref="FakeTextureRegistry"/>: no buttons down, default settings, no commands; records what is reported and logged.</summary>
+    private sealed class FakeHost : IPluginHost, IInputState, IPluginSettings, IPluginCommands, IPluginStats, IPluginLog, IAssetPaths
+    {
+        private readonly List<(string Key, string Value)> _stats = new();
+        private readonly List<(LogLevel Level, string Text)> _messages = new();
+
+        public FakeHost(string folder) => DataDirectory = folder;
+
+        public FakeTextureRegistry Registry { get; } = new();
+
+        /// <summary>Every figure and text reported, numbers formatted invariantly.</summary>
+        public IReadOnlyList<(string Key, string Value)> Reported
+        {
+            get
+            {
+                lock (_stats)
+                    return _stats.ToArray();
+            }
+        }
+
+        public IReadOnlyList<(LogLevel Level, string Text)> Messages
+        {
+            get
+            {
+                lock (_messages)
+                    return _messages.ToArray();
+            }
+        }
+
+        // IPluginHost
+        public ITextureRegistry Textures => Registry;
+
+        public FrameTime Time => default;
+
+        public IInputState Input => this;
+
+        public IPluginLog Log => this;
+
+        public IAssetPaths Paths => this;
+
+        public IPluginSettings Settings => this;
+
+        public IPluginCommands Commands => this;
+
+        public IPluginStats Stats => this;
+
+        // IInputState
+        public float MouseX => 0;
+
+        public float MouseY => 0;
+
+        public float ScrollDelta => 0;
+
+        public bool IsButtonDown(MouseButton button) => false;
+
+        public bool IsKeyDown(int key) => false;
+
+        public bool TryGetPointerOnTexture(out float x, out float y)
+        {
+            x = y = 0;
+            return false;
+        }
+
+        // IPluginSettings
+        public int Version => 0;
+
+        public string? Get(string key) => null;
+
+        public double GetNumber(string key, double fallback) => fallback;
+
+        // IPluginCommands
+        public bool TryDequeue(out PluginCommand command)
+        {
+            command = default;
+            return false;
+        }
+
+        // IPluginStats
+        public void Report(string key, double value) => ReportText(key, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        public void ReportText(string key, string value)
+        {
+            lock (_stats)
+                _stats.Add((key, value));
+        }
+
+        // IPluginLog
+        public void Write(LogLevel level, string message)
+        {
+            lock (_messages)
+                _messages.Add((level, message));
+        }
+
+        // IAssetPaths
+        public string PluginDirectory => DataDirectory;
+
+        public string AssetsDirectory => "";
+
+        public string DataDirectory { get; }
+    }
+}
