@@ -114,7 +114,7 @@ public static class BenchRunner
         {
             using var owned = repair;
             report.Notes.Add($"repair model '{repair.Manifest.Name}' on {repair.Session.Provider}, tile margin {repair.Margin} px " +
-                $"(receptive field {repair.Manifest.ReceptiveField} px), {repair.Lanes} lane{(repair.Lanes == 1 ? "" : "s")} of {repair.Session.Config.IntraOpThreads} thread(s)");
+                $"(receptive field {repair.Manifest.ReceptiveField} px), guide context {repair.GuideContext} px, tile quantum {repair.TileQuantum} px, {repair.Lanes} lane{(repair.Lanes == 1 ? "" : "s")} of {repair.Session.Config.IntraOpThreads} thread(s)");
             var work = texture256.Clone();
             foreach (string kind in DamageMasks.Kinds)
             {
@@ -157,8 +157,9 @@ public static class BenchRunner
             report.Rows.Add(new BenchRow("repair 2048x2048 live brush stroke (48 px long, 12 px wide)", strokeMs, "ms", LiveStrokeTargetMs));
             report.Notes.Add($"live stroke: {repair.RepairRegion(live, strokeMask, stroke).Count} tile(s); target = one frame at 60 Hz (issue: 'repaired within a frame')");
 
-            // Peers inside the project: one lane (tiles one after another), and the receptive field as the margin (tiles see
-            // everything a whole-texture pass would) instead of the model's measured context margin.
+            // Peers inside the project: one lane (tiles one after another), another tile quantum, the guide without its
+            // window, session 4's configuration, and the receptive field as the margin (tiles see everything a
+            // whole-texture pass would) instead of the model's tile margin.
             int lanes = repair.Lanes;
             if (lanes > 1)
             {
@@ -167,7 +168,7 @@ public static class BenchRunner
                 report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, 1 lane (default {lanes})", oneLane, "ms", null, big2048, $"{lanes} lanes"));
                 repair.Lanes = lanes;
             }
-            int quantum = repair.TileQuantum, other = quantum > 8 ? quantum / 2 : quantum * 2;
+            int quantum = repair.TileQuantum, other = quantum < 32 ? quantum * 2 : quantum / 2;
             repair.TileQuantum = other;
             var otherTiles = DirtyTiles.Compute(scattered, repair.Margin, repair.Multiple, RepairEngine.MinimumSize);
             double otherMs = Median(1, options.Quick ? 1 : 3, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
@@ -175,7 +176,23 @@ public static class BenchRunner
             report.Notes.Add($"2048 repair with tile sides in steps of {other} px: {otherTiles.Count} tiles covering " +
                 $"{otherTiles.Sum(t => t.Area) * 100.0 / (2048 * 2048):F1}% of the texture");
             repair.TileQuantum = quantum;
-            int margin = repair.Margin, field = repair.Manifest.ReceptiveField;
+            int margin = repair.Margin, field = repair.Manifest.ReceptiveField, guideContext = repair.GuideContext;
+            if (guideContext > 0)
+            {
+                // The guide's window costs time (more sources): the same tiles with the guide on the tile alone.
+                repair.GuideContext = 0;
+                double bare = Median(1, options.Quick ? 1 : 3, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
+                report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, guide on the tile alone (default context {guideContext} px)", bare, "ms", null, big2048, $"context {guideContext} px"));
+                repair.GuideContext = guideContext;
+            }
+            if (repair.Manifest.ContextMargin > margin)
+            {
+                // The configuration before tile_margin/guide_context (sessions 1-4): the agreement margin, guide on the tile.
+                (repair.Margin, repair.GuideContext, repair.TileQuantum) = (repair.Manifest.ContextMargin, 0, 32);
+                double old = Median(1, options.Quick ? 1 : 3, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
+                report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, margin {repair.Margin} px, guide on the tile, quantum 32 (session 4)", old, "ms", null, big2048, "default"));
+                (repair.Margin, repair.GuideContext, repair.TileQuantum) = (margin, guideContext, quantum);
+            }
             if (field > margin)
             {
                 repair.Margin = field;

@@ -22,7 +22,15 @@ internal static class RepairCommand
         {
             Description = "Give each tile the model's whole receptive field as context (slower; default: the margin measured for the model)",
         };
-        var command = new Command("repair", "Repair the damaged parts of a texture") { input, mask, alpha, key, model, fullContext, output };
+        var margin = new Option<int?>("--margin")
+        {
+            Description = "Context pixels around the damage in each tile (default: the model's tile_margin; smaller is faster)",
+        };
+        var guideContext = new Option<int?>("--guide-context")
+        {
+            Description = "Pixels around each tile the copy guide searches for texture (default: the model's guide_context; 0 = the tile alone)",
+        };
+        var command = new Command("repair", "Repair the damaged parts of a texture") { input, mask, alpha, key, model, fullContext, margin, guideContext, output };
         command.SetAction(result =>
         {
             string? maskPath = result.GetValue(mask), keyText = result.GetValue(key);
@@ -31,6 +39,13 @@ internal static class RepairCommand
             if (sources != 1)
                 throw new CliException("Give exactly one of --mask MASK.png, --alpha or --key RRGGBB.");
             string outPath = CliIO.CheckOutput(result.GetValue(output));
+            int? marginPx = result.GetValue(margin), guidePx = result.GetValue(guideContext);
+            if (marginPx is not null && result.GetValue(fullContext))
+                throw new CliException("Give --margin or --full-context, not both.");
+            if (marginPx < 0)
+                throw new CliException($"--margin must be 0 or more, not {marginPx}.");
+            if (guidePx < 0)
+                throw new CliException($"--guide-context must be 0 or more, not {guidePx}.");
             string inPath = result.GetValue(input)!;
             RgbaImage image = CliIO.LoadImage(inPath, "input image");
             DamageMask damage;
@@ -49,11 +64,15 @@ internal static class RepairCommand
             using var engine = new RepairEngine(loaded.Session, loaded.Manifest);
             if (result.GetValue(fullContext) && loaded.Manifest.ReceptiveField > engine.Margin)
                 engine.Margin = loaded.Manifest.ReceptiveField;
+            if (marginPx is int mp)
+                engine.Margin = mp;
+            if (guidePx is int gp)
+                engine.GuideContext = gp;
             int damaged = damage.CountDamaged();
             RgbaImage repaired = CliIO.WithProgress(console, $"repair {Path.GetFileName(inPath)}",
                 progress => engine.Repair(image, damage, dirtyTilesOnly: true, progress));
             ImageIO.Save(repaired, outPath);
-            console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, {damaged} damaged pixels, model '{loaded.Manifest.Name}' on {loaded.Session.Provider}, tile margin {engine.Margin} px) in {watch.ElapsedMilliseconds} ms"));
+            console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, {damaged} damaged pixels, model '{loaded.Manifest.Name}' on {loaded.Session.Provider}, tile margin {engine.Margin} px, guide context {engine.GuideContext} px) in {watch.ElapsedMilliseconds} ms"));
             return 0;
         });
         return command;

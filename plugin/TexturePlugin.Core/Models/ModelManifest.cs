@@ -115,6 +115,19 @@ public sealed class ModelManifest
     /// </summary>
     public int ContextMargin { get; private set; }
 
+    /// <summary>
+    /// The margin repair tiles get by default (manifest <c>tile_margin</c>, chosen with <see cref="GuideContext"/> by
+    /// <c>training/tile_quality.py</c> on quality against the truth rather than agreement with a whole pass);
+    /// <see cref="ContextMargin"/> when the manifest has none.
+    /// </summary>
+    public int TileMargin { get; private set; }
+
+    /// <summary>
+    /// Pixels around each repair tile the coarse copy guide searches for sources by default (manifest
+    /// <c>guide_context</c>); 0 (the tile alone) when the manifest has none.
+    /// </summary>
+    public int GuideContext { get; private set; }
+
     /// <summary>Provenance fields (data, licence, recipe, training_seconds, date, seed, ...) as text.</summary>
     public IReadOnlyDictionary<string, string> Provenance { get; private set; } = new Dictionary<string, string>();
 
@@ -249,6 +262,10 @@ public sealed class ModelManifest
             m.ContextMargin = Int(root, "context_margin", problems, required: false, fallback: m.ReceptiveField, min: 0);
             if (m.ReceptiveField > 0 && m.ContextMargin > m.ReceptiveField)
                 problems.Add($"\"context_margin\" {m.ContextMargin} is larger than \"receptive_field\" {m.ReceptiveField}");
+            m.TileMargin = Int(root, "tile_margin", problems, required: false, fallback: m.ContextMargin, min: 0);
+            if (m.ReceptiveField > 0 && m.TileMargin > m.ReceptiveField)
+                problems.Add($"\"tile_margin\" {m.TileMargin} is larger than \"receptive_field\" {m.ReceptiveField}");
+            m.GuideContext = Int(root, "guide_context", problems, required: false, fallback: 0, min: 0);
 
             if (Get(root, "provenance", JsonValueKind.Object, problems, required: false) is JsonElement provenance)
             {

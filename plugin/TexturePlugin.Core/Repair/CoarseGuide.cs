@@ -30,6 +30,7 @@ public sealed class CoarseGuide
     private short[] _sourceVectors = Array.Empty<short>();  // per source: p*p*3 block sums, zero-padded to Stride
     private int[] _choice = Array.Empty<int>();       // per block: chosen source block, -1 = none
     private int[] _known = Array.Empty<int>();        // per block: 1 when intact or filled
+    private int _fillX0, _fillY0, _fillX1, _fillY1;   // low-res blocks whose damage is filled (end exclusive)
     private int[] _colWrap = Array.Empty<int>();      // low-res column x + Pad -> x wrapped into [0, lw)
     private int[] _rowWrap = Array.Empty<int>();      // low-res row y + Pad -> y * lw, y wrapped into [0, lh)
     private short[] _padded = Array.Empty<short>();   // block sums with Pad wrapped blocks around, for source vectors
@@ -73,10 +74,26 @@ public sealed class CoarseGuide
     /// the pixel of the chosen source (alpha included), or the mean colour when there is no source.
     /// Width and height must be multiples of <see cref="Scale"/>.
     /// </summary>
-    public void Build(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, Span<byte> guide)
+    public void Build(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, Span<byte> guide) =>
+        Build(rgba, damaged, width, height, guide, 0, 0, width, height);
+
+    /// <summary>
+    /// As <see cref="Build(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int, int, Span{byte})"/>, but only damaged pixels inside
+    /// columns [<paramref name="fillX0"/>, <paramref name="fillX1"/>) and rows [<paramref name="fillY0"/>,
+    /// <paramref name="fillY1"/>) (multiples of <see cref="Scale"/>) are filled; the whole image still provides sources.
+    /// Damage outside stays unknown to the search (it is not filled first), and its pixels are left as they were.
+    /// This is how the engine searches a window around a tile for texture to copy without filling the window's
+    /// other damage.
+    /// </summary>
+    public void Build(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, Span<byte> guide,
+        int fillX0, int fillY0, int fillX1, int fillY1)
     {
         if (width <= 0 || height <= 0 || width % Scale != 0 || height % Scale != 0)
             throw new ArgumentException($"The guide needs a size that is a positive multiple of {Scale}, not {width}x{height}.");
+        if (fillX0 < 0 || fillY0 < 0 || fillX1 > width || fillY1 > height || fillX0 >= fillX1 || fillY0 >= fillY1
+            || fillX0 % Scale != 0 || fillY0 % Scale != 0 || fillX1 % Scale != 0 || fillY1 % Scale != 0)
+            throw new ArgumentException($"The fill region [{fillX0}, {fillX1}) x [{fillY0}, {fillY1}) must lie in {width}x{height} on multiples of {Scale}.");
+        (_fillX0, _fillY0, _fillX1, _fillY1) = (fillX0 / Scale, fillY0 / Scale, fillX1 / Scale, fillY1 / Scale);
         int pixels = width * height;
         if (rgba.Length != pixels * 4 || guide.Length != pixels * 4 || damaged.Length != pixels)
             throw new ArgumentException($"Buffers do not match {width}x{height}: image {rgba.Length} bytes, mask {damaged.Length}, guide {guide.Length}.");
@@ -163,6 +180,8 @@ public sealed class CoarseGuide
                     continue;
                 int tx = x / Scale;
                 int q = _choice[ty * lw + tx];
+                if (q < 0)
+                    continue;   // outside the fill region
                 int qx = q % lw, qy = q / lw;
                 int sx = Mod(x + Scale * (qx - tx), width), sy = Mod(y + Scale * (qy - ty), height);
                 rgba.Slice((sy * width + sx) * 4, 4).CopyTo(grow.Slice(x * 4, 4));
@@ -223,6 +242,9 @@ public sealed class CoarseGuide
         if (_ringStart.Length < maxRing + 2)
             _ringStart = new int[maxRing + 2];
         Array.Clear(_ringStart, 0, maxRing + 2);
+        // Only targets in the fill region are matched; the others stay unknown (choice -1).
+        for (int i = 0; i < n; i++)
+            if (_ring[i] > 0 && !InFill(i, lw)) _ring[i] = -1;
         for (int i = 0; i < n; i++)
             if (_ring[i] > 0) _ringStart[_ring[i] + 1]++;
         _ringStart[1] = 0;
@@ -234,6 +256,12 @@ public sealed class CoarseGuide
         for (int i = 0; i < n; i++)
             if (_ring[i] > 0) _order[_queue[_ring[i]]++] = i;
         return maxRing;
+    }
+
+    private bool InFill(int block, int lw)
+    {
+        int x = block % lw, y = block / lw;
+        return x >= _fillX0 && x < _fillX1 && y >= _fillY0 && y < _fillY1;
     }
 
     /// <summary>Off only to test the scalar path against the vector one (they must agree bit for bit).</summary>

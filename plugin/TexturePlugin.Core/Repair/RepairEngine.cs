@@ -15,7 +15,7 @@ namespace TexturePlugin.Core.Repair;
 public sealed class RepairEngine : IDisposable
 {
     /// <summary>Default of <see cref="TileQuantum"/>.</summary>
-    public const int DefaultTileQuantum = 32;
+    public const int DefaultTileQuantum = 16;
 
     private readonly ModelSession _session;
     private readonly bool _ownsSession;
@@ -46,7 +46,8 @@ public sealed class RepairEngine : IDisposable
         Range = manifest.ValueRange;
         Order = manifest.ChannelOrder;
         TileQuantum = DefaultTileQuantum;
-        _margin = Math.Max(0, manifest.ContextMargin);
+        _margin = Math.Max(0, manifest.TileMargin);
+        _guideContext = manifest.GuideContext;
         _laneCount = DefaultLanes(session);
         _lanes[0] = NewLane();
     }
@@ -112,6 +113,16 @@ public sealed class RepairEngine : IDisposable
         public CoarseGuide Guide { get; }
         public TileRect[] Earlier = new TileRect[16];
         public byte[] Rgba = Array.Empty<byte>(), Mask = Array.Empty<byte>(), GuideBuffer = Array.Empty<byte>(), Out = Array.Empty<byte>();
+        public byte[] WindowRgba = Array.Empty<byte>(), WindowMask = Array.Empty<byte>(), WindowGuide = Array.Empty<byte>();
+
+        public void EnsureWindow(int pixels)
+        {
+            if (WindowMask.Length >= pixels)
+                return;
+            WindowRgba = new byte[pixels * 4];
+            WindowMask = new byte[pixels];
+            WindowGuide = new byte[pixels * 4];
+        }
 
         public void EnsureBuffers(int pixels)
         {
@@ -185,16 +196,30 @@ public sealed class RepairEngine : IDisposable
     }
 
     /// <summary>
-    /// Context pixels around the damage in each tile. Default: the model's measured context margin (manifest
-    /// <c>context_margin</c>: tiles agree with a whole-texture pass within the tolerance its metrics state; the receptive
-    /// field when the manifest has none). Set it to <see cref="ModelManifest.ReceptiveField"/> for tiles that see
-    /// everything a whole-texture pass would; smaller is faster (less of the texture runs).
+    /// Context pixels around the damage in each tile. Default: the model's <see cref="ModelManifest.TileMargin"/>
+    /// (manifest <c>tile_margin</c>, else <c>context_margin</c>: tiles agree with a whole-texture pass within the
+    /// tolerance its metrics state; else the receptive field). Set it to <see cref="ModelManifest.ReceptiveField"/> for
+    /// tiles whose network sees everything a whole-texture pass would; smaller is faster (less of the texture runs).
     /// </summary>
     public int Margin
     {
         get => _margin;
         set => _margin = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The margin cannot be negative.");
     }
+
+    /// <summary>
+    /// Extra pixels around each tile that the coarse copy guide searches for sources (not run through the network):
+    /// the guide of a small tile otherwise finds little intact texture to copy. Limited per axis so the window does
+    /// not exceed the texture; rounded down to the guide scale. 0 = the tile alone. Default: the model's
+    /// <see cref="ModelManifest.GuideContext"/>. Only the tile's damage is filled; the window's other damage is not.
+    /// </summary>
+    public int GuideContext
+    {
+        get => _guideContext;
+        set => _guideContext = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The guide context cannot be negative.");
+    }
+
+    private int _guideContext;
 
     /// <summary>Smallest tile side a model accepts (ARCHITECTURE.md: 64).</summary>
     public const int MinimumSize = 64;
@@ -365,7 +390,7 @@ public sealed class RepairEngine : IDisposable
         Span<byte> guide = lane.GuideBuffer.AsSpan(0, pixels * 4), repaired = lane.Out.AsSpan(0, pixels * 4);
         DirtyTiles.Extract(image.Pixels, image.Width, image.Height, tile, rgba);
         DirtyTiles.ExtractMask(mask.Bits, mask.Width, mask.Height, tile, damaged);
-        lane.Guide.Build(rgba, damaged, tw, th, guide);
+        BuildGuide(lane, image, mask, tile, rgba, damaged, guide);
 
         FixedShapeRunner runner = lane.Runners.Get(tw, th);
         Span<float> imageTensor = runner.Input(_imageName);
@@ -414,6 +439,29 @@ public sealed class RepairEngine : IDisposable
                 dst[d + 3] = guide[k * 4 + 3];
             }
         }
+    }
+
+    private void BuildGuide(Lane lane, RgbaImage image, DamageMask mask, TileRect tile, Span<byte> rgba, Span<byte> damaged, Span<byte> guide)
+    {
+        int scale = Manifest.GuideScale;
+        int gx = Math.Min(_guideContext, Math.Max(0, (image.Width - tile.Width) / 2)) / scale * scale;
+        int gy = Math.Min(_guideContext, Math.Max(0, (image.Height - tile.Height) / 2)) / scale * scale;
+        if (gx == 0 && gy == 0)
+        {
+            lane.Guide.Build(rgba, damaged, tile.Width, tile.Height, guide);
+            return;
+        }
+        var window = new TileRect(tile.X - gx, tile.Y - gy, tile.Width + 2 * gx, tile.Height + 2 * gy);
+        int area = window.Width * window.Height;
+        lane.EnsureWindow(area);
+        Span<byte> wrgba = lane.WindowRgba.AsSpan(0, area * 4), wmask = lane.WindowMask.AsSpan(0, area);
+        Span<byte> wguide = lane.WindowGuide.AsSpan(0, area * 4);
+        DirtyTiles.Extract(image.Pixels, image.Width, image.Height, window, wrgba);
+        DirtyTiles.ExtractMask(mask.Bits, mask.Width, mask.Height, window, wmask);
+        lane.Guide.Build(wrgba, wmask, window.Width, window.Height, wguide, gx, gy, gx + tile.Width, gy + tile.Height);
+        int row = tile.Width * 4;
+        for (int j = 0; j < tile.Height; j++)
+            wguide.Slice(((j + gy) * window.Width + gx) * 4, row).CopyTo(guide.Slice(j * row, row));
     }
 
     private bool OwnedEarlier(TileRect[] earlier, int count, int x, int y, int width, int height)

@@ -41,6 +41,22 @@ public sealed class ModelManifestTests
     }
 
     [Test]
+    public void Tile_margin_and_guide_context_default_to_the_context_margin_and_zero()
+    {
+        string json = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(TestPaths.ModelFixture("repair_tiny.json")),
+            "\"(receptive_field|context_margin|tile_margin|guide_context)\"\\s*:\\s*\\d+\\s*,?", "");
+        string With(string fields) => json.Insert(json.IndexOf('{') + 1, fields);
+        ModelManifest old = ModelManifest.Parse(With("\"receptive_field\": 96, \"context_margin\": 40,"), "old.json");
+        Assert.That((old.TileMargin, old.GuideContext), Is.EqualTo((40, 0)));
+        ModelManifest both = ModelManifest.Parse(With("\"receptive_field\": 96, \"context_margin\": 40, \"tile_margin\": 24, \"guide_context\": 64,"), "new.json");
+        Assert.That((both.ContextMargin, both.TileMargin, both.GuideContext), Is.EqualTo((40, 24, 64)));
+        var e = Assert.Throws<ModelException>(() => ModelManifest.Parse(With("\"receptive_field\": 32, \"tile_margin\": 40,"), "big.json"));
+        Assert.That(e!.Message, Does.Contain("tile_margin").And.Contain("big.json"));
+        e = Assert.Throws<ModelException>(() => ModelManifest.Parse(With("\"guide_context\": -8,"), "negative.json"));
+        Assert.That(e!.Message, Does.Contain("guide_context").And.Contain("negative.json"));
+    }
+
+    [Test]
     public void Repair_fixture_parses()
     {
         ModelManifest m = ModelManifest.Load(TestPaths.ModelFixture("repair_tiny.json"));

@@ -141,6 +141,30 @@ public class CoarseGuideTests
         }
     }
 
+    [Test]
+    public void AFillRegionFillsOnlyItsDamageAndDrawsOnTheWholeImage()
+    {
+        RgbaImage image = EngineFixtures.Pattern(128, 128, 4);
+        var mask = new DamageMask(128, 128);
+        mask.FillRect(20, 20, 12, 12);     // inside the region
+        mask.FillRect(100, 100, 10, 10);   // far outside it
+        var full = new byte[image.Pixels.Length];
+        var region = new byte[image.Pixels.Length];
+        var builder = new CoarseGuide(4, 5);
+        builder.Build(image.Pixels, mask.Bits, 128, 128, full);
+        builder.Build(image.Pixels, mask.Bits, 128, 128, region, 0, 0, 64, 64);
+        for (int y = 0; y < 128; y++)
+            for (int x = 0; x < 128; x++)
+            {
+                int i = (y * 128 + x) * 4;
+                if (x < 64 && y < 64)
+                    Assert.That(region.AsSpan(i, 4).SequenceEqual(full.AsSpan(i, 4)), Is.True, $"({x}, {y}) inside the region");
+                else
+                    Assert.That(region.AsSpan(i, 4).SequenceEqual(image.Pixels.AsSpan(i, 4)), Is.True, $"({x}, {y}) outside the region was filled");
+            }
+        Assert.That(() => builder.Build(image.Pixels, mask.Bits, 128, 128, region, 0, 0, 66, 64), Throws.ArgumentException);
+    }
+
     /// <summary>ARCHITECTURE.md's coarse copy guide written out directly: exhaustive, every index wrapped with a modulo.</summary>
     private static byte[] NaiveGuide(byte[] rgba, byte[] damaged, int width, int height, int s, int p)
     {

@@ -55,6 +55,42 @@ public class RepairEngineTests
     }
 
     [Test]
+    public void AGuideWindowKeepsIntactPixelsExactAndChangesOnlyDamagedOnes()
+    {
+        RgbaImage image = EngineFixtures.Pattern(320, 256, 6);
+        DamageMask mask = Spots(320, 256, 3, 10, 14);
+        mask.FillRect(312, 250, 12, 10);   // across both seams
+        (int margin, int context, int quantum) = (_guided.Margin, _guided.GuideContext, _guided.TileQuantum);
+        try
+        {
+            _guided.Margin = 16;
+            _guided.TileQuantum = 16;
+            _guided.GuideContext = 0;
+            RgbaImage bare = _guided.Repair(image, mask);
+            foreach (int window in new[] { 64, 1000 })   // 1000: clamped to the texture
+            {
+                _guided.GuideContext = window;
+                RgbaImage windowed = _guided.Repair(image, mask);
+                int differ = 0;
+                for (int i = 0; i < 320 * 256; i++)
+                {
+                    bool same = windowed.Pixels.AsSpan(i * 4, 4).SequenceEqual(image.Pixels.AsSpan(i * 4, 4));
+                    if (mask.Bits[i] == 0)
+                        Assert.That(same, Is.True, $"context {window}: intact pixel ({i % 320}, {i / 320}) changed");
+                    else if (!windowed.Pixels.AsSpan(i * 4, 4).SequenceEqual(bare.Pixels.AsSpan(i * 4, 4)))
+                        differ++;
+                }
+                Assert.That(differ, Is.GreaterThan(0), $"context {window}: the guide window changed nothing");
+            }
+            Assert.That(() => _guided.GuideContext = -1, Throws.InstanceOf<ArgumentOutOfRangeException>());
+        }
+        finally
+        {
+            (_guided.Margin, _guided.GuideContext, _guided.TileQuantum) = (margin, context, quantum);
+        }
+    }
+
+    [Test]
     public void DirtyTileRepairEqualsFullImageRepair()
     {
         // fixture_local sees only 2 pixels around each output pixel and no guide, so wherever a tile and the
