@@ -112,6 +112,13 @@ public class CliTests
         r = Run("repair", input, "--alpha", "--full-context", "-o", Out, "--models", _fixtures);
         Assert.That(r.Code, Is.EqualTo(0), r.Err);
         Assert.That(ImageIO.Load(Out).Pixel(48, 32)[3], Is.EqualTo(255));
+        r = Run("repair", input, "--alpha", "--margin", "8", "--guide-context", "32", "-o", Out, "--models", _fixtures);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Out, Does.Contain("tile margin 8 px, guide context 32 px"));
+        File.Delete(Out);
+        AssertFailsCleanly(Run("repair", input, "--alpha", "--margin", "8", "--full-context", "-o", Out, "--models", _fixtures), "not both", Out);
+        AssertFailsCleanly(Run("repair", input, "--alpha", "--margin", "-1", "-o", Out, "--models", _fixtures), "--margin", Out);
+        AssertFailsCleanly(Run("repair", input, "--alpha", "--guide-context", "-4", "-o", Out, "--models", _fixtures), "--guide-context", Out);
         string tiled = Path.Combine(_dir, "out_tile.png");
         r = Run("tile", input, "-o", tiled, "--models", _fixtures);
         Assert.That(r.Code, Is.EqualTo(0), r.Err);
