@@ -108,7 +108,7 @@ def main():
         manifest['tile_margin'], manifest['guide_context'] = m, g
         manifest['metrics']['tile_quality'] = {
             'how': 'training/tile_quality.py: texplug repair on 512x512 crops of held-out supertuxkart textures; PSNR inside the damage / perceptual, mean',
-            'crops': len(names),
+            'crops': len(names), 'model': f"step {manifest['provenance'].get('steps')}",
             'table': {k: [round(v[0], 3), round(v[1], 6)] for k, v in table.items()}}
         onnxio.write_json(jp, manifest)
         print(f'{jp}: tile_margin {m}, guide_context {g}')
