@@ -118,7 +118,7 @@ internal sealed class DemoApp : IDisposable
     public void RunAsOptioned(DemoOptions options)
     {
         if (options.Mode == "repair" && (options.ForceStroke || (options.Headless && options.Stroke)))
-            Script = ScriptedStroke.Paint;
+            Script = ScriptedStroke.Create();
         if (options.Headless && !options.Animate)
             FixedTimeStep = 1.0 / 60;
         Run(options.Frames);
