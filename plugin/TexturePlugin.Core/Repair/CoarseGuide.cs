@@ -387,9 +387,10 @@ public sealed class CoarseGuide
         fixed (short* pa = buffers.Vector, pm = buffers.Mask, pv = _sourceVectors)
         {
             // At most 15 x 16 shorts (patch 7 at scale 2 would still fit); the common 5 x 5 x 3 needs five. Only chunks
-            // with a known offset count, the fullest first: from the third on, a batch of four sources whose partial
-            // sums already reach the best distance is dropped (checking from the second or fourth chunk measured slower) (squares only add, so its full sums would too,
-            // and a tie does not replace the best). The same sources win as without the cut, bit for bit.
+            // with a known offset count, the fullest first. Before each chunk from the third on, a batch of four sources
+            // whose partial sums all reach the best distance is dropped: squares only add, so their full sums would too,
+            // and a tie does not replace the best; the same sources win as without the cut, bit for bit. (Checking
+            // from the second chunk or from the fourth measured slower.)
             Vector256<short>* av = stackalloc Vector256<short>[vectors];
             Vector256<short>* mv = stackalloc Vector256<short>[vectors];
             int* offsets = stackalloc int[vectors];
