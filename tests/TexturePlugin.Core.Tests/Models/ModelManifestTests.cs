@@ -26,12 +26,17 @@ public sealed class ModelManifestTests
         Assert.That(m.OnnxPath, Is.EqualTo(TestPaths.ModelFixture("synth_tiny.onnx")));
     }
 
+    /// <summary>The repair fixture's manifest with its tiling fields replaced by <paramref name="fields"/>.</summary>
+    private static string With(string fields)
+    {
+        string json = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(TestPaths.ModelFixture("repair_tiny.json")),
+            "\"(receptive_field|context_margin|tile_margin|guide_context)\"\\s*:\\s*\\d+\\s*,?", "");
+        return json.Insert(json.IndexOf('{') + 1, fields);
+    }
+
     [Test]
     public void Context_margin_defaults_to_the_receptive_field_and_may_not_exceed_it()
     {
-        string json = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(TestPaths.ModelFixture("repair_tiny.json")),
-            "\"(receptive_field|context_margin)\"\\s*:\\s*\\d+\\s*,?", "");
-        string With(string fields) => json.Insert(json.IndexOf('{') + 1, fields);
         ModelManifest both = ModelManifest.Parse(With("\"receptive_field\": 96, \"context_margin\": 40,"), "both.json");
         Assert.That((both.ReceptiveField, both.ContextMargin), Is.EqualTo((96, 40)));
         ModelManifest fieldOnly = ModelManifest.Parse(With("\"receptive_field\": 96,"), "field.json");
@@ -43,9 +48,6 @@ public sealed class ModelManifestTests
     [Test]
     public void Tile_margin_and_guide_context_default_to_the_context_margin_and_zero()
     {
-        string json = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(TestPaths.ModelFixture("repair_tiny.json")),
-            "\"(receptive_field|context_margin|tile_margin|guide_context)\"\\s*:\\s*\\d+\\s*,?", "");
-        string With(string fields) => json.Insert(json.IndexOf('{') + 1, fields);
         ModelManifest old = ModelManifest.Parse(With("\"receptive_field\": 96, \"context_margin\": 40,"), "old.json");
         Assert.That((old.TileMargin, old.GuideContext), Is.EqualTo((40, 0)));
         ModelManifest both = ModelManifest.Parse(With("\"receptive_field\": 96, \"context_margin\": 40, \"tile_margin\": 24, \"guide_context\": 64,"), "new.json");

@@ -42,16 +42,22 @@ public class RepairEngineTests
         DamageMask mask = Spots(160, 96, 1, 12, 10);
         mask.FillRect(150, 0, 10, 96);    // across the right edge too
         RgbaImage repaired = _guided.Repair(image, mask);
+        Assert.That(ChangedDamagedPixels(repaired, image, mask, ""), Is.GreaterThan(mask.CountDamaged() / 2), "the damaged pixels were not repaired");
+    }
+
+    /// <summary>Asserts every intact pixel of <paramref name="result"/> equals <paramref name="reference"/>'s; returns how many damaged ones differ.</summary>
+    private static int ChangedDamagedPixels(RgbaImage result, RgbaImage reference, DamageMask mask, string what)
+    {
         int changed = 0;
-        for (int i = 0; i < 160 * 96; i++)
+        for (int i = 0; i < mask.Bits.Length; i++)
         {
-            bool same = repaired.Pixels.AsSpan(i * 4, 4).SequenceEqual(image.Pixels.AsSpan(i * 4, 4));
+            bool same = result.Pixels.AsSpan(i * 4, 4).SequenceEqual(reference.Pixels.AsSpan(i * 4, 4));
             if (mask.Bits[i] == 0)
-                Assert.That(same, Is.True, $"intact pixel ({i % 160}, {i / 160}) changed");
+                Assert.That(same, Is.True, $"{what}intact pixel ({i % mask.Width}, {i / mask.Width}) changed");
             else if (!same)
                 changed++;
         }
-        Assert.That(changed, Is.GreaterThan(mask.CountDamaged() / 2), "the damaged pixels were not repaired");
+        return changed;
     }
 
     [Test]
@@ -71,15 +77,8 @@ public class RepairEngineTests
             {
                 _guided.GuideContext = window;
                 RgbaImage windowed = _guided.Repair(image, mask);
-                int differ = 0;
-                for (int i = 0; i < 320 * 256; i++)
-                {
-                    bool same = windowed.Pixels.AsSpan(i * 4, 4).SequenceEqual(image.Pixels.AsSpan(i * 4, 4));
-                    if (mask.Bits[i] == 0)
-                        Assert.That(same, Is.True, $"context {window}: intact pixel ({i % 320}, {i / 320}) changed");
-                    else if (!windowed.Pixels.AsSpan(i * 4, 4).SequenceEqual(bare.Pixels.AsSpan(i * 4, 4)))
-                        differ++;
-                }
+                ChangedDamagedPixels(windowed, image, mask, $"context {window}: ");
+                int differ = ChangedDamagedPixels(windowed, bare, mask, $"context {window} vs none: ");
                 Assert.That(differ, Is.GreaterThan(0), $"context {window}: the guide window changed nothing");
             }
             Assert.That(() => _guided.GuideContext = -1, Throws.InstanceOf<ArgumentOutOfRangeException>());
