@@ -123,7 +123,7 @@ def main():
             if k in prev and prev[k] <= manifest['receptive_field']:
                 manifest[k] = prev[k]
         if 'tile_quality' in prev.get('metrics', {}):
-            manifest['metrics']['tile_quality'] = dict(prev['metrics']['tile_quality'], model=prev['metrics']['tile_quality'].get('model', f"step {prev['provenance'].get('steps')}"))
+            manifest['metrics']['tile_quality'] = prev['metrics']['tile_quality']   # names the model it measured
     onnxio.write_json(os.path.join(a.out, 'repair.json'), manifest)
     print(f'model {path}: {metrics["params"]} params, {metrics["gflop_per_256x256"]} GFLOP/256^2, {ms:.1f} ms per 256^2, parity {worst:.1e}')
 
