@@ -27,6 +27,7 @@ public sealed class CoarseGuide
     private int[] _order = Array.Empty<int>();        // targets sorted by ring, row-major within a ring
     private int[] _ringStart = Array.Empty<int>();
     private int[] _sources = Array.Empty<int>();
+    private int[] _sourceOf = Array.Empty<int>();     // per block: its index in _sources, -1 = not a source
     private short[] _sourceVectors = Array.Empty<short>();  // per source: p*p*3 block sums, zero-padded to Stride
     private int[] _choice = Array.Empty<int>();       // per block: chosen source block, -1 = none
     private int[] _known = Array.Empty<int>();        // per block: 1 when intact or filled
@@ -208,6 +209,7 @@ public sealed class CoarseGuide
                 bool clean = true;
                 for (int d = -r; d <= r && clean; d++)
                     clean = _rowAny[_rowWrap[y + d + Pad] + x] == 0;
+                _sourceOf[i] = clean ? count : -1;
                 if (clean)
                     _sources[count++] = i;
             }
@@ -269,7 +271,16 @@ public sealed class CoarseGuide
 
     // Block sums are at most 255 * s * s <= 4080 (s <= 4 is enforced by the 32-bit bound), so they and their
     // differences fit 16 bits, and a pair of squared differences fits 32 (what AVX2 multiply-add needs).
-    private int Stride => RoundUp(Patch * Patch * 3, 16);
+    private int Stride => RoundUp(Patch * Patch * 3, Wide ? 32 : 16);
+
+    /// <summary>Off only to test the AVX2 path on a machine with AVX-512 (every path must agree bit for bit).</summary>
+    internal static bool UseAvx512 { get; set; } = true;
+
+#if NET
+    private static bool Wide => UseSimd && UseAvx512 && Avx512BW.IsSupported;
+#else
+    private static bool Wide => false;
+#endif
 
     private void BuildSourceVectors(int lw, int lh, int sourceCount)
     {
@@ -351,16 +362,62 @@ public sealed class CoarseGuide
             }
         // Dividing by the number of known offsets (the specification's mean) is the same for every source of
         // this target, so comparing the exact integer sums picks the same source.
+        int bound = UseCandidates ? CandidateBound(t, lw, known, buffers) : int.MaxValue;
 #if NET
+        if (Wide)
+            return BestSourceAvx512(sourceCount, stride, buffers, bound);
         if (UseSimd && Avx2.IsSupported)
-            return BestSourceAvx2(sourceCount, stride, buffers);
+            return BestSourceAvx2(sourceCount, stride, buffers, bound);
 #endif
-        return BestSourceScalar(sourceCount, stride, known, buffers);
+        return BestSourceScalar(sourceCount, stride, known, buffers, bound);
     }
 
-    private int BestSourceScalar(int sourceCount, int stride, int known, TargetBuffers buffers)
+    /// <summary>Off only to test that the candidates' bound changes no choice.</summary>
+    internal static bool UseCandidates { get; set; } = true;
+
+    /// <summary>
+    /// A start for the search's best distance, PatchMatch's propagation made exact: the sources that continue a
+    /// neighbour's choice (neighbour n chose q, so t would take q + (t - n)), their smallest distance d plus one. The
+    /// scan still visits every source in order with "strictly smaller replaces", so a source at distance d ahead of
+    /// the candidate still wins the tie and the candidate itself still replaces at its turn; only sources that cannot
+    /// win are cut sooner. int.MaxValue when no neighbour has a choice yet.
+    /// </summary>
+    private int CandidateBound(int t, int lw, int known, TargetBuffers buffers)
     {
-        int best = -1, bestDistance = int.MaxValue;
+        int tx = t % lw, ty = t / lw, bound = int.MaxValue, last = -1;
+        int stride = Stride;
+        short[] a = buffers.Vector, v = _sourceVectors;
+        int[] idx = buffers.KnownIndex;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                if (dx == 0 && dy == 0)
+                    continue;
+                int nb = _rowWrap[ty + dy + Pad] + _colWrap[tx + dx + Pad];
+                int q = Volatile.Read(ref _choice[nb]);   // a same-ring neighbour may be matched by the helper meanwhile
+                if (q < 0)
+                    continue;
+                // q's block minus (dx, dy), wrapped: |dx|, |dy| <= 1 <= Pad, so the wrap tables reach it
+                int cand = _rowWrap[q / lw - dy + Pad] + _colWrap[q % lw - dx + Pad];
+                int s = _sourceOf[cand];
+                if (s < 0 || s == last)
+                    continue;
+                last = s;
+                int o = s * stride, distance = 0;
+                for (int k = 0; k < known; k++)
+                {
+                    int d = a[idx[k]] - v[o + idx[k]];
+                    distance += d * d;
+                }
+                if (distance < bound - 1)
+                    bound = distance + 1;
+            }
+        return bound;
+    }
+
+    private int BestSourceScalar(int sourceCount, int stride, int known, TargetBuffers buffers, int bound)
+    {
+        int best = -1, bestDistance = bound;
         short[] a = buffers.Vector, v = _sourceVectors;
         int[] idx = buffers.KnownIndex;
         for (int s = 0, o = 0; s < sourceCount; s++, o += stride)
@@ -381,9 +438,9 @@ public sealed class CoarseGuide
     }
 
 #if NET
-    private unsafe int BestSourceAvx2(int sourceCount, int stride, TargetBuffers buffers)
+    private unsafe int BestSourceAvx2(int sourceCount, int stride, TargetBuffers buffers, int bound)
     {
-        int best = -1, bestDistance = int.MaxValue, vectors = stride / 16;
+        int best = -1, bestDistance = bound, vectors = stride / 16;
         fixed (short* pa = buffers.Vector, pm = buffers.Mask, pv = _sourceVectors)
         {
             // At most 15 x 16 shorts (patch 7 at scale 2 would still fit); the common 5 x 5 x 3 needs five. Only chunks
@@ -481,6 +538,109 @@ public sealed class CoarseGuide
         return best;
     }
 
+    /// <summary>
+    /// <see cref="BestSourceAvx2"/> with 32-value chunks (the stride is a multiple of 32 on this path): half the
+    /// instructions per source. The cut is checked before each chunk from the second on, after the same 32 values as
+    /// the AVX2 path's third.
+    /// </summary>
+    private unsafe int BestSourceAvx512(int sourceCount, int stride, TargetBuffers buffers, int bound)
+    {
+        int best = -1, bestDistance = bound, vectors = stride / 32;
+        fixed (short* pa = buffers.Vector, pm = buffers.Mask, pv = _sourceVectors)
+        {
+            Vector512<short>* av = stackalloc Vector512<short>[vectors];
+            Vector512<short>* mv = stackalloc Vector512<short>[vectors];
+            int* offsets = stackalloc int[vectors];
+            int* known = stackalloc int[vectors];
+            int used = 0;
+            for (int k = 0; k < vectors; k++)
+            {
+                int count = 0;
+                for (int e = 0; e < 32; e++)
+                    count += pm[k * 32 + e] != 0 ? 1 : 0;
+                if (count == 0)
+                    continue;
+                int at = used++;
+                while (at > 0 && known[at - 1] < count)
+                {
+                    known[at] = known[at - 1];
+                    offsets[at] = offsets[at - 1];
+                    at--;
+                }
+                known[at] = count;
+                offsets[at] = k * 32;
+            }
+            for (int k = 0; k < used; k++)
+            {
+                av[k] = Vector512.Load(pa + offsets[k]);
+                mv[k] = Vector512.Load(pm + offsets[k]);
+            }
+            Vector128<int> bestVector = Vector128.Create(bestDistance);
+            short* src = pv;
+            int s = 0;
+            for (; s + 4 <= sourceCount; s += 4, src += 4 * stride)
+            {
+                Vector512<int> acc0 = Vector512<int>.Zero, acc1 = acc0, acc2 = acc0, acc3 = acc0;
+                Vector128<int> sums;
+                for (int k = 0; k < used; k++)
+                {
+                    if (k >= 1)
+                    {
+                        sums = Sum4(acc0, acc1, acc2, acc3);
+                        if (Sse2.MoveMask(Sse2.CompareGreaterThan(bestVector, sums).AsByte()) == 0)
+                            goto next;
+                    }
+                    Vector512<short> ak = av[k], mk = mv[k];
+                    short* at = src + offsets[k];
+                    Vector512<short> d0 = Avx512F.And(Avx512BW.Subtract(ak, Vector512.Load(at)), mk);
+                    Vector512<short> d1 = Avx512F.And(Avx512BW.Subtract(ak, Vector512.Load(at + stride)), mk);
+                    Vector512<short> d2 = Avx512F.And(Avx512BW.Subtract(ak, Vector512.Load(at + 2 * stride)), mk);
+                    Vector512<short> d3 = Avx512F.And(Avx512BW.Subtract(ak, Vector512.Load(at + 3 * stride)), mk);
+                    acc0 = Avx512F.Add(acc0, Avx512BW.MultiplyAddAdjacent(d0, d0));
+                    acc1 = Avx512F.Add(acc1, Avx512BW.MultiplyAddAdjacent(d1, d1));
+                    acc2 = Avx512F.Add(acc2, Avx512BW.MultiplyAddAdjacent(d2, d2));
+                    acc3 = Avx512F.Add(acc3, Avx512BW.MultiplyAddAdjacent(d3, d3));
+                }
+                sums = Sum4(acc0, acc1, acc2, acc3);
+                if (Sse2.MoveMask(Sse2.CompareGreaterThan(bestVector, sums).AsByte()) != 0)
+                {
+                    for (int k = 0; k < 4; k++)
+                    {
+                        int distance = sums.GetElement(k);
+                        if (distance < bestDistance)
+                        {
+                            bestDistance = distance;
+                            best = _sources[s + k];
+                        }
+                    }
+                    bestVector = Vector128.Create(bestDistance);
+                }
+            next:;
+            }
+            for (; s < sourceCount; s++, src += stride)
+            {
+                Vector512<int> acc = Vector512<int>.Zero;
+                for (int k = 0; k < used; k++)
+                {
+                    Vector512<short> d = Avx512F.And(Avx512BW.Subtract(av[k], Vector512.Load(src + offsets[k])), mv[k]);
+                    acc = Avx512F.Add(acc, Avx512BW.MultiplyAddAdjacent(d, d));
+                }
+                int distance = Vector512.Sum(acc);
+                if (distance < bestDistance)
+                {
+                    bestDistance = distance;
+                    best = _sources[s];
+                }
+            }
+        }
+        return best;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Sum4(Vector512<int> a0, Vector512<int> a1, Vector512<int> a2, Vector512<int> a3) =>
+        Sum4(Avx2.Add(a0.GetLower(), a0.GetUpper()), Avx2.Add(a1.GetLower(), a1.GetUpper()),
+             Avx2.Add(a2.GetLower(), a2.GetUpper()), Avx2.Add(a3.GetLower(), a3.GetUpper()));
+
     /// <summary>Lane i: the sum of accumulator i's eight lanes (hadd(hadd(a0, a1), hadd(a2, a3)), then the halves).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Sum4(Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3)
@@ -519,6 +679,7 @@ public sealed class CoarseGuide
         _queue = new int[Math.Max(n, 16)];
         _order = new int[n];
         _sources = new int[n];
+        _sourceOf = new int[n];
         _choice = new int[n];
         _known = new int[n];
     }

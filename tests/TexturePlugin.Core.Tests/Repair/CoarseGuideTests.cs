@@ -30,6 +30,20 @@ public class CoarseGuideTests
     }
 
     [TestCaseSource(nameof(ParityCases))]
+    public void Avx2PathMatchesThePythonGuideToo(string name)
+    {
+        CoarseGuide.UseAvx512 = false;
+        try
+        {
+            CheckParity(name);
+        }
+        finally
+        {
+            CoarseGuide.UseAvx512 = true;
+        }
+    }
+
+    [TestCaseSource(nameof(ParityCases))]
     public void RingsSplitAcrossThreadsMatchThePythonGuideToo(string name)
     {
         CoarseGuide.ParallelPairs = 0;
@@ -124,18 +138,23 @@ public class CoarseGuideTests
                         damaged[(y % height) * width + x % width] = 1;
             }
             byte[] expected = NaiveGuide(rgba, damaged, width, height, scale, patch);
-            foreach (bool simd in new[] { true, false })
+            foreach ((bool simd, bool wide, bool candidates, string path) in new[]
+                     { (true, true, true, "widest vector"), (true, false, true, "AVX2"), (false, false, true, "scalar"), (true, true, false, "no candidates") })
             {
                 CoarseGuide.UseSimd = simd;
+                CoarseGuide.UseAvx512 = wide;
+                CoarseGuide.UseCandidates = candidates;
                 try
                 {
                     var guide = new byte[rgba.Length];
                     new CoarseGuide(scale, patch).Build(rgba, damaged, width, height, guide);
-                    Assert.That(guide, Is.EqualTo(expected), $"round {round}, {(simd ? "vector" : "scalar")} path");
+                    Assert.That(guide, Is.EqualTo(expected), $"round {round}, {path} path");
                 }
                 finally
                 {
                     CoarseGuide.UseSimd = true;
+                    CoarseGuide.UseAvx512 = true;
+                    CoarseGuide.UseCandidates = true;
                 }
             }
         }
