@@ -185,12 +185,20 @@ public static class BenchRunner
                 report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, guide on the tile alone (default context {guideContext} px)", bare, "ms", null, big2048, $"context {guideContext} px"));
                 repair.GuideContext = guideContext;
             }
+            if ((margin, guideContext) != (32, 64))
+            {
+                // Session 5's tiling (margin 32, window 64), before the session-6 pair from training/tile_quality.py.
+                (repair.Margin, repair.GuideContext) = (32, 64);
+                double s5 = Median(1, options.Quick ? 1 : 3, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
+                report.Rows.Add(new BenchRow("repair 2048x2048 2% damage, margin 32 px, guide window 64 px (session 5)", s5, "ms", null, big2048, "default"));
+                (repair.Margin, repair.GuideContext) = (margin, guideContext);
+            }
             if (repair.Manifest.ContextMargin > margin)
             {
                 // The configuration before tile_margin/guide_context (sessions 1-4): the agreement margin, guide on the tile.
                 (repair.Margin, repair.GuideContext, repair.TileQuantum) = (repair.Manifest.ContextMargin, 0, 32);
                 double old = Median(1, options.Quick ? 1 : 3, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
-                report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, margin {repair.Margin} px, guide on the tile, quantum 32 (session 4)", old, "ms", null, big2048, "default"));
+                report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, margin {repair.Margin} px, guide on the tile, quantum 32 (sessions 1-4: the agreement margin)", old, "ms", null, big2048, "default"));
                 (repair.Margin, repair.GuideContext, repair.TileQuantum) = (margin, guideContext, quantum);
             }
             if (field > margin)

@@ -452,24 +452,7 @@ public sealed class CoarseGuide
             Vector256<short>* mv = stackalloc Vector256<short>[vectors];
             int* offsets = stackalloc int[vectors];
             int* known = stackalloc int[vectors];
-            int used = 0;
-            for (int k = 0; k < vectors; k++)
-            {
-                int count = 0;
-                for (int e = 0; e < 16; e++)
-                    count += pm[k * 16 + e] != 0 ? 1 : 0;
-                if (count == 0)
-                    continue;
-                int at = used++;
-                while (at > 0 && known[at - 1] < count)
-                {
-                    known[at] = known[at - 1];
-                    offsets[at] = offsets[at - 1];
-                    at--;
-                }
-                known[at] = count;
-                offsets[at] = k * 16;
-            }
+            int used = OrderChunks(pm, vectors, 16, offsets, known);
             for (int k = 0; k < used; k++)
             {
                 av[k] = Avx.LoadVector256(pa + offsets[k]);
@@ -539,6 +522,33 @@ public sealed class CoarseGuide
     }
 
     /// <summary>
+    /// The offsets of the chunks of <paramref name="width"/> values with a known offset (mask <paramref name="pm"/>),
+    /// the fullest first (stable); returns how many there are.
+    /// </summary>
+    private static unsafe int OrderChunks(short* pm, int vectors, int width, int* offsets, int* known)
+    {
+        int used = 0;
+        for (int k = 0; k < vectors; k++)
+        {
+            int count = 0;
+            for (int e = 0; e < width; e++)
+                count += pm[k * width + e] != 0 ? 1 : 0;
+            if (count == 0)
+                continue;
+            int at = used++;
+            while (at > 0 && known[at - 1] < count)
+            {
+                known[at] = known[at - 1];
+                offsets[at] = offsets[at - 1];
+                at--;
+            }
+            known[at] = count;
+            offsets[at] = k * width;
+        }
+        return used;
+    }
+
+    /// <summary>
     /// <see cref="BestSourceAvx2"/> with 32-value chunks (the stride is a multiple of 32 on this path): half the
     /// instructions per source. The cut is checked before each chunk from the second on, after the same 32 values as
     /// the AVX2 path's third.
@@ -552,24 +562,7 @@ public sealed class CoarseGuide
             Vector512<short>* mv = stackalloc Vector512<short>[vectors];
             int* offsets = stackalloc int[vectors];
             int* known = stackalloc int[vectors];
-            int used = 0;
-            for (int k = 0; k < vectors; k++)
-            {
-                int count = 0;
-                for (int e = 0; e < 32; e++)
-                    count += pm[k * 32 + e] != 0 ? 1 : 0;
-                if (count == 0)
-                    continue;
-                int at = used++;
-                while (at > 0 && known[at - 1] < count)
-                {
-                    known[at] = known[at - 1];
-                    offsets[at] = offsets[at - 1];
-                    at--;
-                }
-                known[at] = count;
-                offsets[at] = k * 32;
-            }
+            int used = OrderChunks(pm, vectors, 32, offsets, known);
             for (int k = 0; k < used; k++)
             {
                 av[k] = Vector512.Load(pa + offsets[k]);
