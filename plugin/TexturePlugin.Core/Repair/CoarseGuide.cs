@@ -271,16 +271,7 @@ public sealed class CoarseGuide
 
     // Block sums are at most 255 * s * s <= 4080 (s <= 4 is enforced by the 32-bit bound), so they and their
     // differences fit 16 bits, and a pair of squared differences fits 32 (what AVX2 multiply-add needs).
-    private int Stride => RoundUp(Patch * Patch * 3, Wide ? 32 : 16);
-
-    /// <summary>Off only to test the AVX2 path on a machine with AVX-512 (every path must agree bit for bit).</summary>
-    internal static bool UseAvx512 { get; set; } = true;
-
-#if NET
-    private static bool Wide => UseSimd && UseAvx512 && Avx512BW.IsSupported;
-#else
-    private static bool Wide => false;
-#endif
+    private int Stride => RoundUp(Patch * Patch * 3, 16);
 
     private void BuildSourceVectors(int lw, int lh, int sourceCount)
     {
@@ -364,8 +355,6 @@ public sealed class CoarseGuide
         // this target, so comparing the exact integer sums picks the same source.
         int bound = UseCandidates ? CandidateBound(t, lw, known, buffers) : int.MaxValue;
 #if NET
-        if (Wide)
-            return BestSourceAvx512(sourceCount, stride, buffers, bound);
         if (UseSimd && Avx2.IsSupported)
             return BestSourceAvx2(sourceCount, stride, buffers, bound);
 #endif
@@ -547,92 +536,6 @@ public sealed class CoarseGuide
         }
         return used;
     }
-
-    /// <summary>
-    /// <see cref="BestSourceAvx2"/> with 32-value chunks (the stride is a multiple of 32 on this path): half the
-    /// instructions per source. The cut is checked before each chunk from the second on, after the same 32 values as
-    /// the AVX2 path's third.
-    /// </summary>
-    private unsafe int BestSourceAvx512(int sourceCount, int stride, TargetBuffers buffers, int bound)
-    {
-        int best = -1, bestDistance = bound, vectors = stride / 32;
-        fixed (short* pa = buffers.Vector, pm = buffers.Mask, pv = _sourceVectors)
-        {
-            Vector512<short>* av = stackalloc Vector512<short>[vectors];
-            Vector512<short>* mv = stackalloc Vector512<short>[vectors];
-            int* offsets = stackalloc int[vectors];
-            int* known = stackalloc int[vectors];
-            int used = OrderChunks(pm, vectors, 32, offsets, known);
-            for (int k = 0; k < used; k++)
-            {
-                av[k] = Vector512.Load(pa + offsets[k]);
-                mv[k] = Vector512.Load(pm + offsets[k]);
-            }
-            Vector128<int> bestVector = Vector128.Create(bestDistance);
-            short* src = pv;
-            int s = 0;
-            for (; s + 4 <= sourceCount; s += 4, src += 4 * stride)
-            {
-                Vector512<int> acc0 = Vector512<int>.Zero, acc1 = acc0, acc2 = acc0, acc3 = acc0;
-                Vector128<int> sums;
-                for (int k = 0; k < used; k++)
-                {
-                    if (k >= 1)
-                    {
-                        sums = Sum4(acc0, acc1, acc2, acc3);
-                        if (Sse2.MoveMask(Sse2.CompareGreaterThan(bestVector, sums).AsByte()) == 0)
-                            goto next;
-                    }
-                    Vector512<short> ak = av[k], mk = mv[k];
-                    short* at = src + offsets[k];
-                    Vector512<short> d0 = Avx512F.And(Avx512BW.Subtract(ak, Vector512.Load(at)), mk);
-                    Vector512<short> d1 = Avx512F.And(Avx512BW.Subtract(ak, Vector512.Load(at + stride)), mk);
-                    Vector512<short> d2 = Avx512F.And(Avx512BW.Subtract(ak, Vector512.Load(at + 2 * stride)), mk);
-                    Vector512<short> d3 = Avx512F.And(Avx512BW.Subtract(ak, Vector512.Load(at + 3 * stride)), mk);
-                    acc0 = Avx512F.Add(acc0, Avx512BW.MultiplyAddAdjacent(d0, d0));
-                    acc1 = Avx512F.Add(acc1, Avx512BW.MultiplyAddAdjacent(d1, d1));
-                    acc2 = Avx512F.Add(acc2, Avx512BW.MultiplyAddAdjacent(d2, d2));
-                    acc3 = Avx512F.Add(acc3, Avx512BW.MultiplyAddAdjacent(d3, d3));
-                }
-                sums = Sum4(acc0, acc1, acc2, acc3);
-                if (Sse2.MoveMask(Sse2.CompareGreaterThan(bestVector, sums).AsByte()) != 0)
-                {
-                    for (int k = 0; k < 4; k++)
-                    {
-                        int distance = sums.GetElement(k);
-                        if (distance < bestDistance)
-                        {
-                            bestDistance = distance;
-                            best = _sources[s + k];
-                        }
-                    }
-                    bestVector = Vector128.Create(bestDistance);
-                }
-            next:;
-            }
-            for (; s < sourceCount; s++, src += stride)
-            {
-                Vector512<int> acc = Vector512<int>.Zero;
-                for (int k = 0; k < used; k++)
-                {
-                    Vector512<short> d = Avx512F.And(Avx512BW.Subtract(av[k], Vector512.Load(src + offsets[k])), mv[k]);
-                    acc = Avx512F.Add(acc, Avx512BW.MultiplyAddAdjacent(d, d));
-                }
-                int distance = Vector512.Sum(acc);
-                if (distance < bestDistance)
-                {
-                    bestDistance = distance;
-                    best = _sources[s];
-                }
-            }
-        }
-        return best;
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Sum4(Vector512<int> a0, Vector512<int> a1, Vector512<int> a2, Vector512<int> a3) =>
-        Sum4(Avx2.Add(a0.GetLower(), a0.GetUpper()), Avx2.Add(a1.GetLower(), a1.GetUpper()),
-             Avx2.Add(a2.GetLower(), a2.GetUpper()), Avx2.Add(a3.GetLower(), a3.GetUpper()));
 
     /// <summary>Lane i: the sum of accumulator i's eight lanes (hadd(hadd(a0, a1), hadd(a2, a3)), then the halves).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
