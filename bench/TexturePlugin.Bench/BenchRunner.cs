@@ -28,6 +28,7 @@ public static class BenchRunner
         log ??= _ => { };
         var report = new BenchReport();
         int runs = options.Quick ? 5 : 15, warmup = options.Quick ? 1 : 3, bigRuns = options.Quick ? 1 : 3;
+        string speedAtStart = MachineSpeed();
 
         ModelCatalog? catalog = null;
         try
@@ -213,7 +214,41 @@ public static class BenchRunner
             }
         }
         report.Notes.Add(LoadNote());
+        report.Notes.Add($"machine speed (a fixed integer loop, best of 3; lower is faster): {speedAtStart} at the start, {MachineSpeed()} at the end");
         return report;
+    }
+
+    /// <summary>
+    /// The same fixed single-threaded loop alone and on two threads at once. The VM's speed drifts (up to 2x within an
+    /// hour here) and its second vCPU is not always a free core: the figures let runs on different days be compared.
+    /// </summary>
+    private static string MachineSpeed()
+    {
+        double alone = double.MaxValue, together = double.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            Spin();
+            alone = Math.Min(alone, sw.Elapsed.TotalMilliseconds);
+            sw.Restart();
+            Parallel.Invoke(() => Spin(), () => Spin());
+            together = Math.Min(together, sw.Elapsed.TotalMilliseconds);
+        }
+        return $"{alone:F0} ms alone, {together:F0} ms for two at once";
+    }
+
+    private static long _spinSink;
+
+    private static void Spin()
+    {
+        ulong x = 88172645463325252UL;
+        for (int i = 0; i < 20_000_000; i++)
+        {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
+        Interlocked.Add(ref _spinSink, (long)x);   // keeps the loop from being optimised away
     }
 
     /// <summary>Medians are wall-clock: say how busy the machine was.</summary>
