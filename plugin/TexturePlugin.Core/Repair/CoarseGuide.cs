@@ -392,16 +392,23 @@ public sealed class CoarseGuide
                 if (s < 0 || s == last)
                     continue;
                 last = s;
-                int o = s * stride, distance = 0;
-                for (int k = 0; k < known; k++)
-                {
-                    int d = a[idx[k]] - v[o + idx[k]];
-                    distance += d * d;
-                }
+                int distance = Distance(a, v, s * stride, idx, known);
                 if (distance < bound - 1)
                     bound = distance + 1;
             }
         return bound;
+    }
+
+    /// <summary>Squared differences between target <paramref name="a"/> and the source vector at <paramref name="o"/> over the known values.</summary>
+    private static int Distance(short[] a, short[] v, int o, int[] idx, int known)
+    {
+        int distance = 0;
+        for (int k = 0; k < known; k++)
+        {
+            int d = a[idx[k]] - v[o + idx[k]];
+            distance += d * d;
+        }
+        return distance;
     }
 
     private int BestSourceScalar(int sourceCount, int stride, int known, TargetBuffers buffers, int bound)
@@ -411,12 +418,7 @@ public sealed class CoarseGuide
         int[] idx = buffers.KnownIndex;
         for (int s = 0, o = 0; s < sourceCount; s++, o += stride)
         {
-            int distance = 0;
-            for (int k = 0; k < known; k++)
-            {
-                int d = a[idx[k]] - v[o + idx[k]];
-                distance += d * d;
-            }
+            int distance = Distance(a, v, o, idx, known);
             if (distance < bestDistance)
             {
                 bestDistance = distance;
@@ -441,7 +443,24 @@ public sealed class CoarseGuide
             Vector256<short>* mv = stackalloc Vector256<short>[vectors];
             int* offsets = stackalloc int[vectors];
             int* known = stackalloc int[vectors];
-            int used = OrderChunks(pm, vectors, 16, offsets, known);
+            int used = 0;
+            for (int k = 0; k < vectors; k++)
+            {
+                int count = 0;
+                for (int e = 0; e < 16; e++)
+                    count += pm[k * 16 + e] != 0 ? 1 : 0;
+                if (count == 0)
+                    continue;
+                int at = used++;
+                while (at > 0 && known[at - 1] < count)
+                {
+                    known[at] = known[at - 1];
+                    offsets[at] = offsets[at - 1];
+                    at--;
+                }
+                known[at] = count;
+                offsets[at] = k * 16;
+            }
             for (int k = 0; k < used; k++)
             {
                 av[k] = Avx.LoadVector256(pa + offsets[k]);
@@ -508,33 +527,6 @@ public sealed class CoarseGuide
             }
         }
         return best;
-    }
-
-    /// <summary>
-    /// The offsets of the chunks of <paramref name="width"/> values with a known offset (mask <paramref name="pm"/>),
-    /// the fullest first (stable); returns how many there are.
-    /// </summary>
-    private static unsafe int OrderChunks(short* pm, int vectors, int width, int* offsets, int* known)
-    {
-        int used = 0;
-        for (int k = 0; k < vectors; k++)
-        {
-            int count = 0;
-            for (int e = 0; e < width; e++)
-                count += pm[k * width + e] != 0 ? 1 : 0;
-            if (count == 0)
-                continue;
-            int at = used++;
-            while (at > 0 && known[at - 1] < count)
-            {
-                known[at] = known[at - 1];
-                offsets[at] = offsets[at - 1];
-                at--;
-            }
-            known[at] = count;
-            offsets[at] = k * width;
-        }
-        return used;
     }
 
     /// <summary>Lane i: the sum of accumulator i's eight lanes (hadd(hadd(a0, a1), hadd(a2, a3)), then the halves).</summary>
