@@ -10,7 +10,9 @@ blocks, eight scratches), and prints PSNR inside the damage and the shared eval'
 The engine's speed at each setting is `texplug bench` (2048^2, 2 % holes). With --write the chosen pair goes into
 models/repair.json (tile_margin, guide_context) with the table in its metrics.
 
-usage: tile_quality.py [--configs 48:0,32:64,24:64,24:32] [--choose 24:64] [--write] [--dir /work/tmp/tilequality]"""
+usage: tile_quality.py [--configs 48:0,32:64,24:64,24:32] [--choose 24:64] [--write] [--dir /work/tmp/tilequality]
+                       [--picture docs/models/tiles.jpg]
+Outputs are kept per model (its training steps) and setting, so a re-run only repairs what is new."""
 import argparse, json, os, subprocess, sys
 import numpy as np, cv2
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -71,6 +73,7 @@ def main():
     ap.add_argument('--choose', help='margin:guide_context to write')
     ap.add_argument('--write', action='store_true')
     ap.add_argument('--dir', default='/work/tmp/tilequality')
+    ap.add_argument('--picture', help='write crops of one repaired holes texture, one column per setting, to this file')
     a = ap.parse_args()
     import texmetrics as tm
     names = build_set(a.dir)
@@ -80,10 +83,11 @@ def main():
     if r.returncode != 0:
         sys.exit('texplug build failed:\n' + r.stdout[-2000:])
     configs = [tuple(int(v) for v in c.split(':')) for c in a.configs.split(',')]
+    steps = json.load(open(os.path.join(ROOT, 'models', 'repair.json')))['provenance'].get('steps')
     table = {}
     for m, g in configs:
         for kind in KINDS:
-            out = f'{a.dir}/out_m{m}_g{g}_{kind}'
+            out = f'{a.dir}/out_s{steps}_m{m}_g{g}_{kind}'
             os.makedirs(out, exist_ok=True)
             ps, pe = [], []
             for name in names:
@@ -99,6 +103,8 @@ def main():
                 ps.append(tm.psnr_masked(o, gt, mk)); pe.append(tm.perceptual(o, gt))
             table[f'{m}:{g}:{kind}'] = (float(np.mean(ps)), float(np.mean(pe)))
         print(f'margin {m:3d} guide context {g:3d}  ' + '  '.join(f'{k} {table[f"{m}:{g}:{k}"][0]:.2f}/{table[f"{m}:{g}:{k}"][1]:.6f}' for k in KINDS), flush=True)
+    if a.picture:
+        picture(a.dir, names, configs, steps, a.picture)
     if a.write:
         if not a.choose:
             sys.exit('--write needs --choose MARGIN:CONTEXT')
@@ -112,6 +118,37 @@ def main():
             'table': {k: [round(v[0], 3), round(v[1], 6)] for k, v in table.items()}}
         onnxio.write_json(jp, manifest)
         print(f'{jp}: tile_margin {m}, guide_context {g}')
+
+
+def picture(d, names, configs, steps, path, side=288):
+    """Truth, the damage in magenta and each setting's repair of the holes crop with the most damage in one window."""
+    best = None
+    for name in names:
+        mk = cv2.imread(f'{d}/masks_holes/{name}.png', cv2.IMREAD_GRAYSCALE) > 0
+        for y in range(0, 512 - side + 1, 32):
+            for x in range(0, 512 - side + 1, 32):
+                n = int(mk[y:y + side, x:x + side].sum())
+                if best is None or n > best[0]:
+                    best = (n, name, y, x)
+    _, name, y, x = best
+    mk = cv2.imread(f'{d}/masks_holes/{name}.png', cv2.IMREAD_GRAYSCALE)[y:y + side, x:x + side] > 0
+    gt = cv2.imread(f'{d}/images/{name}.png')[y:y + side, x:x + side]
+    dmg = gt.copy(); dmg[mk] = (255, 0, 255)
+    cols = [('truth', gt), ('damage (magenta)', dmg)]
+    for m, g in configs:
+        o = cv2.imread(f'{d}/out_s{steps}_m{m}_g{g}_holes/{name}.png')[y:y + side, x:x + side]
+        cols.append((f'margin {m}, ' + (f'guide +{g} px' if g else 'guide on tile'), o))
+    tiles = []
+    for text, im in cols:
+        top = np.full((28, side, 3), 255, np.uint8)
+        cv2.putText(top, text, (4, 20), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+        tiles.append(np.vstack([top, im]))
+        tiles.append(np.full((side + 28, 4, 3), 255, np.uint8))
+    out = np.hstack(tiles[:-1])
+    tmp = path + '.tmp.jpg'
+    cv2.imwrite(tmp, out, [cv2.IMWRITE_JPEG_QUALITY, 88])
+    os.replace(tmp, path)
+    print(f'{path}: {name} at ({x}, {y}), {side}x{side}')
 
 
 if __name__ == '__main__':
