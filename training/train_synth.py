@@ -20,7 +20,7 @@ def progress(frac, msg):
 
 def run(a):
     import numpy as np, torch
-    from texlib import images, synth, nets, onnxio, featurenet, colourmap
+    from texlib import images, synth, nets, onnxio, featurenet, colourmap, colourlut
     if not re.fullmatch(r'[A-Za-z0-9_\-]{1,64}', a.name):
         raise ValueError(f'--name {a.name!r}: use 1-64 letters, digits, - or _')
     if a.minutes <= 0 and a.steps <= 0:
@@ -58,6 +58,12 @@ def run(a):
         os.remove(onnx_path)
         raise onnxio.ExportError(f'{onnx_path}: ONNX Runtime differs from PyTorch by {worst:.2e} > 1e-4 (model removed)')
     progress(0.97, f'parity ok, max abs diff {worst:.2e}')
+    luts = None
+    if a.colour_lut:
+        # per-channel colour curves onto the exemplar's histograms, applied to the output bytes (texlib/colourlut.py)
+        from generate import render
+        luts = colourlut.fit_model(lambda seed: render(onnx_path, G.noise_channels, G.cell, 256, seed), rgb)
+        progress(0.975, 'colour curves fitted to the exemplar')
     ms512 = onnxio.ort_time(onnx_path, {'noise': (1, G.noise_channels, 64, 64)}, runs=a.time_runs, warmup=3)
     with torch.no_grad():
         big = E(torch.randn(1, G.noise_channels, 64, 64, generator=gen))   # the shipped function (calibrated)
@@ -87,7 +93,7 @@ def run(a):
                        'exemplar_sha256_16': ex_hash,
                        'recipe': f'training/train_synth.py: { {"patch": "PatchSynthNet", "conv": "SynthNet", "fine": "SynthNet with fine noise inputs (1/4, 1/2, full resolution)"}[a.arch] }{widths}, ResNet18 feature SWD + colour-patch SWD + histogram + '
                                  f'low-res stats, adversarial weight {a.gan}, Adam, batch {a.batch} of {crop}px crops'
-                                 + ('; ' + colourmap.RECIPE if colour else ''),
+                                 + ('; ' + colourmap.RECIPE if colour else '') + ('; ' + colourlut.RECIPE if luts else ''),
                        'training_seconds': st['seconds'], 'steps': st['steps'],
                        'date': datetime.date.today().isoformat(), 'seed': a.seed},
         'metrics': {'params': nets.count_params(G),
@@ -95,7 +101,7 @@ def run(a):
                     'ort_ms_512x512_2threads': round(ms512, 2), 'parity_max_abs_diff': worst,
                     'seam_ratio_512': round(seam, 3), 'final_losses': st['final_losses'], 'divergence_recoveries': st['recoveries']}
                    | ({'colour_map': colour} if colour else {}),
-    }
+    } | ({'colour_lut': luts} if luts else {})
     onnxio.write_json(os.path.join(a.out, a.name + '.json'), manifest)
     progress(1.0, f'{manifest["metrics"]["params"]} params, {manifest["metrics"]["gflop_per_256x256"]} GFLOP/256^2, '
                   f'{ms512:.1f} ms per 512^2')
@@ -121,6 +127,8 @@ def main():
     ap.add_argument('--licence', default='')
     ap.add_argument('--source', default='')
     ap.add_argument('--fixture', action='store_true')
+    ap.add_argument('--no-colour-lut', dest='colour_lut', action='store_false',
+                    help='skip the per-channel colour curves (texlib/colourlut.py; only for comparisons)')
     ap.add_argument('--no-colour-map', dest='colour_map', action='store_false',
                     help='skip the colour calibration (texlib/colourmap.py; only for comparisons)')
     a = ap.parse_args()

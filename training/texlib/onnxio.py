@@ -1,6 +1,6 @@
 """ONNX export, metadata, and running exported models through training/ortrun (C# ONNX Runtime;
 Python here has no onnxruntime)."""
-import os, subprocess, tempfile, json, shutil
+import os, re, subprocess, tempfile, json, shutil
 import numpy as np
 import torch, onnx
 
@@ -145,8 +145,10 @@ def export(model, args, input_names, output_name, path, metadata, wrap=False):
 def write_json(path, obj):
     d = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(suffix='.json', dir=d)
+    text = json.dumps(obj, indent=2)
+    # lists of plain numbers on one line each (a colour table is 256 values, not 256 lines)
+    text = re.sub(r'\[\s*(-?[0-9.eE+-]+(?:,\s*-?[0-9.eE+-]+)*)\s*\]', lambda m: '[' + ', '.join(v.strip() for v in m.group(1).split(',')) + ']', text)
     with os.fdopen(fd, 'w') as f:
-        json.dump(obj, f, indent=2)
-        f.write('\n')
+        f.write(text + '\n')
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)

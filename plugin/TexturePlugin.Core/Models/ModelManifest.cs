@@ -128,6 +128,13 @@ public sealed class ModelManifest
     /// </summary>
     public int GuideContext { get; private set; }
 
+    /// <summary>
+    /// Per-channel colour curves applied to a synthesis model's output bytes (manifest <c>colour_lut</c>: three
+    /// non-decreasing tables of 256 values 0-255, R, G then B; <c>training/texlib/colourlut.py</c> fits them to the
+    /// exemplar's histograms): 768 bytes, table c at 256 c; null when the manifest has none.
+    /// </summary>
+    public byte[]? ColourLut { get; private set; }
+
     /// <summary>Provenance fields (data, licence, recipe, training_seconds, date, seed, ...) as text.</summary>
     public IReadOnlyDictionary<string, string> Provenance { get; private set; } = new Dictionary<string, string>();
 
@@ -266,6 +273,8 @@ public sealed class ModelManifest
             if (m.ReceptiveField > 0 && m.TileMargin > m.ReceptiveField)
                 problems.Add($"\"tile_margin\" {m.TileMargin} is larger than \"receptive_field\" {m.ReceptiveField}");
             m.GuideContext = Int(root, "guide_context", problems, required: false, fallback: 0, min: 0);
+            if (Get(root, "colour_lut", JsonValueKind.Array, problems, required: false) is JsonElement lut)
+                m.ColourLut = ColourTables(lut, problems);
 
             if (Get(root, "provenance", JsonValueKind.Object, problems, required: false) is JsonElement provenance)
             {
@@ -286,6 +295,39 @@ public sealed class ModelManifest
                 throw new ModelException(path, $"invalid manifest ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}): {string.Join("; ", problems)}");
             return m;
         }
+    }
+
+    private static byte[]? ColourTables(JsonElement lut, List<string> problems)
+    {
+        const string Shape = "\"colour_lut\" must be three arrays of 256 non-decreasing integers 0-255";
+        if (lut.GetArrayLength() != 3)
+        {
+            problems.Add($"{Shape}, not {lut.GetArrayLength()} arrays");
+            return null;
+        }
+        var tables = new byte[768];
+        int c = 0;
+        foreach (JsonElement table in lut.EnumerateArray())
+        {
+            if (table.ValueKind != JsonValueKind.Array || table.GetArrayLength() != 256)
+            {
+                problems.Add($"{Shape}: table {c} is {(table.ValueKind == JsonValueKind.Array ? $"{table.GetArrayLength()} values long" : table.ValueKind.ToString())}");
+                return null;
+            }
+            int i = 0, previous = 0;
+            foreach (JsonElement v in table.EnumerateArray())
+            {
+                if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int value) || value < previous || value > 255)
+                {
+                    problems.Add($"{Shape}: table {c} has {v.GetRawText()} at {i}");
+                    return null;
+                }
+                tables[c * 256 + i++] = (byte)value;
+                previous = value;
+            }
+            c++;
+        }
+        return tables;
     }
 
     private static void CheckRoles(ModelManifest m, string kind, List<string> problems)

@@ -221,6 +221,22 @@ public sealed class SynthesisEngine : IDisposable
     }
 
     /// <summary>One call's work, shared by the lanes (one per engine, reset per call: calls do not overlap).</summary>
+    /// <summary>The manifest's per-channel colour curves (<see cref="ModelManifest.ColourLut"/>) on a region of the output.</summary>
+    internal static void ApplyColourLut(byte[] lut, RgbaImage image, int x0, int y0, int width, int height)
+    {
+        byte[] px = image.Pixels;
+        for (int y = y0; y < y0 + height; y++)
+        {
+            int i = (y * image.Width + x0) * 4, end = i + width * 4;
+            for (; i < end; i += 4)
+            {
+                px[i] = lut[px[i]];
+                px[i + 1] = lut[256 + px[i + 1]];
+                px[i + 2] = lut[512 + px[i + 2]];
+            }
+        }
+    }
+
     private sealed class Pass
     {
         private int _done, _stopped;
@@ -288,6 +304,8 @@ public sealed class SynthesisEngine : IDisposable
                 TensorConvert.FromTensorRegion(runner.Output(_engine._outputName), tile.WindowWidth, tile.WindowHeight,
                     tile.MarginX, tile.MarginY, tile.CoreWidth, tile.CoreHeight, pass.Target, tile.CoreX, tile.CoreY,
                     _engine.Range, _engine.Order);
+                if (_engine.Manifest.ColourLut is byte[] lut)
+                    ApplyColourLut(lut, pass.Target, tile.CoreX, tile.CoreY, tile.CoreWidth, tile.CoreHeight);
                 int done = pass.Done();
                 if (pass.Progress is not null)
                     lock (_engine._progressGate)

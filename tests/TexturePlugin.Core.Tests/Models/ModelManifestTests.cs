@@ -59,6 +59,29 @@ public sealed class ModelManifestTests
     }
 
     [Test]
+    public void Colour_tables_parse_and_bad_ones_name_the_file_and_the_problem()
+    {
+        string synth = File.ReadAllText(TestPaths.ModelFixture("synth_tiny.json"));
+        string WithLut(string lut) => synth.Insert(synth.IndexOf('{') + 1, $"\"colour_lut\": {lut},");
+        string Table(Func<int, int> f) => "[" + string.Join(",", Enumerable.Range(0, 256).Select(f)) + "]";
+        Assert.That(ModelManifest.Parse(synth, "none.json").ColourLut, Is.Null);
+        ModelManifest m = ModelManifest.Parse(WithLut($"[{Table(v => v)},{Table(v => v / 2)},{Table(v => 255)}]"), "lut.json");
+        Assert.That(m.ColourLut, Has.Length.EqualTo(768));
+        Assert.That((m.ColourLut![200], m.ColourLut[256 + 200], m.ColourLut[512 + 3]), Is.EqualTo(((byte)200, (byte)100, (byte)255)));
+        foreach ((string lut, string problem) in new[]
+                 {
+                     ($"[{Table(v => v)},{Table(v => v)}]", "not 2 arrays"),
+                     ($"[{Table(v => v)},{Table(v => v)},[1,2,3]]", "table 2 is 3 values long"),
+                     ($"[{Table(v => v)},{Table(v => 255 - v)},{Table(v => v)}]", "table 1 has 254 at 1"),
+                     ($"[{Table(v => v)},{Table(v => v)},{Table(v => v + 1)}]", "table 2 has 256 at 255"),
+                 })
+        {
+            var e = Assert.Throws<ModelException>(() => ModelManifest.Parse(WithLut(lut), "badlut.json"));
+            Assert.That(e!.Message, Does.Contain("badlut.json").And.Contain("colour_lut").And.Contain(problem));
+        }
+    }
+
+    [Test]
     public void Repair_fixture_parses()
     {
         ModelManifest m = ModelManifest.Load(TestPaths.ModelFixture("repair_tiny.json"));

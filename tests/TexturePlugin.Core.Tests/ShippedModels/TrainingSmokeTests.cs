@@ -71,6 +71,8 @@ public class TrainingSmokeTests
             JsonElement colourMap = doc.RootElement.GetProperty("metrics").GetProperty("colour_map");
             Assert.That(colourMap.GetProperty("A").GetArrayLength(), Is.EqualTo(3));
             Assert.That(colourMap.GetProperty("b").GetArrayLength(), Is.EqualTo(3));
+            // and the colour tables were fitted, in the form the engine reads
+            Assert.That(TexturePlugin.Core.Models.ModelManifest.Load(Path.Combine(outDir, "smoke.json")).ColourLut, Has.Length.EqualTo(768));
             Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "smoke.onnx", "smoke.json" }),
                 "no temporary files left behind");
         }

@@ -40,6 +40,39 @@ public class SynthesisEngineTests
     }
 
     [Test]
+    public void ColourTablesMapEveryOutputByteAndLeaveAlpha()
+    {
+        // The fixture's manifest with tables (R halved, G unchanged, B to 255), beside a copy of its model file.
+        string dir = Directory.CreateTempSubdirectory("texplug-lut-").FullName;
+        try
+        {
+            string source = EngineFixtures.Path2("engines", "fixture_synth.json");
+            string json = File.ReadAllText(source);
+            string Table(Func<int, int> f) => "[" + string.Join(",", Enumerable.Range(0, 256).Select(f)) + "]";
+            json = json.Insert(json.IndexOf('{') + 1, $"\"colour_lut\": [{Table(v => v / 2)},{Table(v => v)},{Table(v => 255)}],");
+            File.WriteAllText(Path.Combine(dir, "fixture_synth.json"), json);
+            File.Copy(Path.ChangeExtension(source, ".onnx"), Path.Combine(dir, "fixture_synth.onnx"));
+            using var withLut = SynthesisEngine.Open(ModelManifest.Load(Path.Combine(dir, "fixture_synth.json")),
+                new SessionConfig { Provider = ExecutionProviderKind.Cpu, IntraOpThreads = 1 });
+            withLut.MaxTileSize = 64;   // tiles too: every tile's core is mapped once
+            _engine.MaxTileSize = 64;
+            RgbaImage plain = _engine.Generate(192, 128, seed: 9), mapped = withLut.Generate(192, 128, seed: 9);
+            _engine.MaxTileSize = 1024;
+            for (int i = 0; i < plain.Pixels.Length; i += 4)
+            {
+                Assert.That(mapped.Pixels[i], Is.EqualTo(plain.Pixels[i] / 2), $"R at byte {i}");
+                Assert.That(mapped.Pixels[i + 1], Is.EqualTo(plain.Pixels[i + 1]), $"G at byte {i}");
+                Assert.That(mapped.Pixels[i + 2], Is.EqualTo(255), $"B at byte {i}");
+                Assert.That(mapped.Pixels[i + 3], Is.EqualTo(plain.Pixels[i + 3]), $"alpha at byte {i}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void TilePlanCoversTheTextureOnceWithCellAlignedMargins()
     {
         var tiles = SynthesisTile.Plan(4096, 2048, 1024, 64, 8);
