@@ -147,7 +147,8 @@ def write_json(path, obj):
     fd, tmp = tempfile.mkstemp(suffix='.json', dir=d)
     text = json.dumps(obj, indent=2)
     # lists of plain numbers on one line each (a colour table is 256 values, not 256 lines)
-    text = re.sub(r'\[\s*(-?[0-9.eE+-]+(?:,\s*-?[0-9.eE+-]+)*)\s*\]', lambda m: '[' + ', '.join(v.strip() for v in m.group(1).split(',')) + ']', text)
+    # (only lists json.dumps broke over lines: a real newline never occurs inside a JSON string)
+    text = re.sub(r'\[\n\s*(-?[0-9.eE+-]+(?:,\n\s*-?[0-9.eE+-]+)*)\n\s*\]', lambda m: '[' + ', '.join(v.strip() for v in m.group(1).split(',')) + ']', text)
     with os.fdopen(fd, 'w') as f:
         f.write(text + '\n')
     os.chmod(tmp, 0o644)
