@@ -220,7 +220,6 @@ public sealed class SynthesisEngine : IDisposable
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
-    /// <summary>One call's work, shared by the lanes (one per engine, reset per call: calls do not overlap).</summary>
     /// <summary>The manifest's per-channel colour curves (<see cref="ModelManifest.ColourLut"/>) on a region of the output.</summary>
     internal static void ApplyColourLut(byte[] lut, RgbaImage image, int x0, int y0, int width, int height)
     {
@@ -237,6 +236,7 @@ public sealed class SynthesisEngine : IDisposable
         }
     }
 
+    /// <summary>One call's work, shared by the lanes (one per engine, reset per call: calls do not overlap).</summary>
     private sealed class Pass
     {
         private int _done, _stopped;
