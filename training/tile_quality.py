@@ -4,13 +4,13 @@ the guide context (pixels around each tile the coarse copy guide searches for te
 
 The export's context_margin (texlib/margin.py) is where a tile agrees with a whole-texture pass; but a tile's guide only
 finds texture inside the tile, so on large textures tiles lose to a whole pass whatever the margin. This runs the real
-engine (`texplug repair --margin M --guide-context G`, C#) on 512x512 crops of held-out supertuxkart textures (not in the
+engine (`texplug repair --margin M --guide-context G --guide-step K`, C#) on 512x512 crops of held-out supertuxkart textures (not in the
 repair corpus, not the tuning set's, never openarena) with three damage kinds (2 % scattered holes, three 40-80 px
 blocks, eight scratches), and prints PSNR inside the damage and the shared eval's perceptual distance per setting.
-The engine's speed at each setting is `texplug bench` (2048^2, 2 % holes). With --write the chosen pair goes into
+The engine's speed at each setting is `texplug bench` (2048^2, 2 % holes). With --write the chosen setting goes into
 models/repair.json (tile_margin, guide_context) with the table in its metrics.
 
-usage: tile_quality.py [--configs 48:0,32:64,24:64,24:32] [--choose 24:64] [--write] [--dir /work/tmp/tilequality]
+usage: tile_quality.py [--configs 48:0,32:64,24:64,16:80:2] [--choose 16:80:2] [--write] [--dir /work/tmp/tilequality]
                        [--picture docs/models/tiles.jpg]
 Outputs are kept per model (its training steps) and setting, so a re-run only repairs what is new."""
 import argparse, json, os, subprocess, sys
@@ -67,10 +67,23 @@ def build_set(d):
     return names
 
 
+def parse_config(text):
+    """'margin:context' or 'margin:context:step' -> (margin, context, step)."""
+    v = [int(x) for x in text.split(':')]
+    if len(v) not in (2, 3):
+        sys.exit(f'{text}: give margin:context or margin:context:step')
+    return v[0], v[1], v[2] if len(v) == 3 else 1
+
+
+def out_dir(d, steps, m, g, k, kind):
+    """Where one setting's repairs are kept (step 1 keeps the name it had before steps existed)."""
+    return f'{d}/out_s{steps}_m{m}_g{g}' + (f'_k{k}' if k > 1 else '') + f'_{kind}'
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--configs', default='48:0,32:64,24:64,24:32', help='margin:guide_context pairs')
-    ap.add_argument('--choose', help='margin:guide_context to write')
+    ap.add_argument('--configs', default='48:0,32:64,24:64,24:32', help='margin:guide_context[:guide_step] settings')
+    ap.add_argument('--choose', help='margin:guide_context[:guide_step] to write')
     ap.add_argument('--write', action='store_true')
     ap.add_argument('--dir', default='/work/tmp/tilequality')
     ap.add_argument('--picture', help='write crops of one repaired holes texture, one column per setting, to this file')
@@ -82,42 +95,43 @@ def main():
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit('texplug build failed:\n' + r.stdout[-2000:])
-    configs = [tuple(int(v) for v in c.split(':')) for c in a.configs.split(',')]
+    configs = [parse_config(c) for c in a.configs.split(',')]
     steps = json.load(open(os.path.join(ROOT, 'models', 'repair.json')))['provenance'].get('steps')
     table = {}
-    for m, g in configs:
+    for m, g, k in configs:
         for kind in KINDS:
-            out = f'{a.dir}/out_s{steps}_m{m}_g{g}_{kind}'
+            out = out_dir(a.dir, steps, m, g, k, kind)
             os.makedirs(out, exist_ok=True)
             ps, pe = [], []
             for name in names:
                 dst = f'{out}/{name}.png'
                 if not os.path.exists(dst):
                     r = subprocess.run(['dotnet', f'{ART}/texplug.dll', 'repair', f'{a.dir}/images/{name}.png', '--mask', f'{a.dir}/masks_{kind}/{name}.png',
-                                        '--margin', str(m), '--guide-context', str(g), '-o', dst, '--threads', '1'], capture_output=True, text=True, cwd=ROOT)
+                                        '--margin', str(m), '--guide-context', str(g), '--guide-step', str(k), '-o', dst, '--threads', '1'], capture_output=True, text=True, cwd=ROOT)
                     if r.returncode != 0:
                         sys.exit(f'{name}: texplug repair failed: {r.stderr.strip() or r.stdout.strip()}')
                 gt = cv2.imread(f'{a.dir}/images/{name}.png')[:, :, ::-1]
                 mk = (cv2.imread(f'{a.dir}/masks_{kind}/{name}.png', cv2.IMREAD_GRAYSCALE) > 0).astype(np.uint8)
                 o = cv2.imread(dst)[:, :, ::-1]
                 ps.append(tm.psnr_masked(o, gt, mk)); pe.append(tm.perceptual(o, gt))
-            table[f'{m}:{g}:{kind}'] = (float(np.mean(ps)), float(np.mean(pe)))
-        print(f'margin {m:3d} guide context {g:3d}  ' + '  '.join(f'{k} {table[f"{m}:{g}:{k}"][0]:.2f}/{table[f"{m}:{g}:{k}"][1]:.6f}' for k in KINDS), flush=True)
+            table[f'{m}:{g}:{k}:{kind}'] = (float(np.mean(ps)), float(np.mean(pe)))
+        print(f'margin {m:3d} guide context {g:3d} step {k}  '
+              + '  '.join(f'{kind} {table[f"{m}:{g}:{k}:{kind}"][0]:.2f}/{table[f"{m}:{g}:{k}:{kind}"][1]:.6f}' for kind in KINDS), flush=True)
     if a.picture:
         picture(a.dir, names, configs, steps, a.picture)
     if a.write:
         if not a.choose:
-            sys.exit('--write needs --choose MARGIN:CONTEXT')
-        m, g = (int(v) for v in a.choose.split(':'))
+            sys.exit('--write needs --choose MARGIN:CONTEXT[:STEP]')
+        m, g, k = parse_config(a.choose)
         jp = os.path.join(ROOT, 'models', 'repair.json')
         manifest = json.load(open(jp))
-        manifest['tile_margin'], manifest['guide_context'] = m, g
+        manifest['tile_margin'], manifest['guide_context'], manifest['guide_step'] = m, g, k
         manifest['metrics']['tile_quality'] = {
-            'how': 'training/tile_quality.py: texplug repair on 512x512 crops of held-out supertuxkart textures; PSNR inside the damage / perceptual, mean',
+            'how': 'training/tile_quality.py: texplug repair on 512x512 crops of held-out supertuxkart textures; PSNR inside the damage / perceptual, mean; keys margin:context:step:kind',
             'crops': len(names), 'model': f"step {manifest['provenance'].get('steps')}",
             'table': {k: [round(v[0], 3), round(v[1], 6)] for k, v in table.items()}}
         onnxio.write_json(jp, manifest)
-        print(f'{jp}: tile_margin {m}, guide_context {g}')
+        print(f'{jp}: tile_margin {m}, guide_context {g}, guide_step {k}')
 
 
 def picture(d, names, configs, steps, path, side=288):
@@ -135,9 +149,9 @@ def picture(d, names, configs, steps, path, side=288):
     gt = cv2.imread(f'{d}/images/{name}.png')[y:y + side, x:x + side]
     dmg = gt.copy(); dmg[mk] = (255, 0, 255)
     cols = [('truth', gt), ('damage (magenta)', dmg)]
-    for m, g in configs:
-        o = cv2.imread(f'{d}/out_s{steps}_m{m}_g{g}_holes/{name}.png')[y:y + side, x:x + side]
-        cols.append((f'margin {m}, ' + (f'guide +{g} px' if g else 'guide on tile'), o))
+    for m, g, k in configs:
+        o = cv2.imread(f'{out_dir(d, steps, m, g, k, "holes")}/{name}.png')[y:y + side, x:x + side]
+        cols.append((f'margin {m}, ' + (f'guide +{g} px' if g else 'guide on tile') + (f', step {k}' if k > 1 else ''), o))
     tiles = []
     for text, im in cols:
         top = np.full((28, side, 3), 255, np.uint8)

@@ -112,13 +112,14 @@ public class CliTests
         r = Run("repair", input, "--alpha", "--full-context", "-o", Out, "--models", _fixtures);
         Assert.That(r.Code, Is.EqualTo(0), r.Err);
         Assert.That(ImageIO.Load(Out).Pixel(48, 32)[3], Is.EqualTo(255));
-        r = Run("repair", input, "--alpha", "--margin", "8", "--guide-context", "32", "-o", Out, "--models", _fixtures);
+        r = Run("repair", input, "--alpha", "--margin", "8", "--guide-context", "32", "--guide-step", "2", "-o", Out, "--models", _fixtures);
         Assert.That(r.Code, Is.EqualTo(0), r.Err);
-        Assert.That(r.Out, Does.Contain("tile margin 8 px, guide context 32 px"));
+        Assert.That(System.Text.RegularExpressions.Regex.Replace(r.Out, @"\s+", " "), Does.Contain("tile margin 8 px, guide context 32 px, guide step 2"));   // the console wraps long lines
         File.Delete(Out);
         AssertFailsCleanly(Run("repair", input, "--alpha", "--margin", "8", "--full-context", "-o", Out, "--models", _fixtures), "not both", Out);
         AssertFailsCleanly(Run("repair", input, "--alpha", "--margin", "-1", "-o", Out, "--models", _fixtures), "--margin", Out);
         AssertFailsCleanly(Run("repair", input, "--alpha", "--guide-context", "-4", "-o", Out, "--models", _fixtures), "--guide-context", Out);
+        AssertFailsCleanly(Run("repair", input, "--alpha", "--guide-step", "5", "-o", Out, "--models", _fixtures), "--guide-step must be 1 to 4", Out);
         string tiled = Path.Combine(_dir, "out_tile.png");
         r = Run("tile", input, "-o", tiled, "--models", _fixtures);
         Assert.That(r.Code, Is.EqualTo(0), r.Err);

@@ -30,7 +30,11 @@ internal static class RepairCommand
         {
             Description = "Pixels around each tile the copy guide searches for texture (default: the model's guide_context; 0 = the tile alone)",
         };
-        var command = new Command("repair", "Repair the damaged parts of a texture") { input, mask, alpha, key, model, fullContext, margin, guideContext, output };
+        var guideStep = new Option<int?>("--guide-step")
+        {
+            Description = $"The copy guide scans every k-th source row and column of a tile's window, then refines (1 to {CoarseGuide.MaxSourceStep}; default: the model's guide_step; 1 = every source)",
+        };
+        var command = new Command("repair", "Repair the damaged parts of a texture") { input, mask, alpha, key, model, fullContext, margin, guideContext, guideStep, output };
         command.SetAction(result =>
         {
             string? maskPath = result.GetValue(mask), keyText = result.GetValue(key);
@@ -46,6 +50,9 @@ internal static class RepairCommand
                 throw new CliException($"--margin must be 0 or more, not {marginPx}.");
             if (guidePx < 0)
                 throw new CliException($"--guide-context must be 0 or more, not {guidePx}.");
+            int? step = result.GetValue(guideStep);
+            if (step < 1 || step > CoarseGuide.MaxSourceStep)
+                throw new CliException($"--guide-step must be 1 to {CoarseGuide.MaxSourceStep}, not {step}.");
             string inPath = result.GetValue(input)!;
             RgbaImage image = CliIO.LoadImage(inPath, "input image");
             DamageMask damage;
@@ -68,11 +75,13 @@ internal static class RepairCommand
                 engine.Margin = mp;
             if (guidePx is int gp)
                 engine.GuideContext = gp;
+            if (step is int st)
+                engine.GuideStep = st;
             int damaged = damage.CountDamaged();
             RgbaImage repaired = CliIO.WithProgress(console, $"repair {Path.GetFileName(inPath)}",
                 progress => engine.Repair(image, damage, dirtyTilesOnly: true, progress));
             ImageIO.Save(repaired, outPath);
-            console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, {damaged} damaged pixels, model '{loaded.Manifest.Name}' on {loaded.Session.Provider}, tile margin {engine.Margin} px, guide context {engine.GuideContext} px) in {watch.ElapsedMilliseconds} ms"));
+            console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, {damaged} damaged pixels, model '{loaded.Manifest.Name}' on {loaded.Session.Provider}, tile margin {engine.Margin} px, guide context {engine.GuideContext} px, guide step {engine.GuideStep}) in {watch.ElapsedMilliseconds} ms"));
             return 0;
         });
         return command;

@@ -129,6 +129,13 @@ public sealed class ModelManifest
     public int GuideContext { get; private set; }
 
     /// <summary>
+    /// The coarse copy guide's source step inside those windows by default (manifest <c>guide_step</c>, 1 to
+    /// <see cref="Repair.CoarseGuide.MaxSourceStep"/>; chosen with the margin and context by <c>training/tile_quality.py</c>):
+    /// 1 compares every source, k scans every k-th row and column and refines around the best. 1 when the manifest has none.
+    /// </summary>
+    public int GuideStep { get; private set; } = 1;
+
+    /// <summary>
     /// Per-channel colour curves applied to a synthesis model's output bytes (manifest <c>colour_lut</c>: three
     /// non-decreasing tables of 256 values 0-255, R, G then B; <c>training/texlib/colourlut.py</c> fits them to the
     /// exemplar's histograms): 768 bytes, table c at 256 c; null when the manifest has none.
@@ -273,6 +280,12 @@ public sealed class ModelManifest
             if (m.ReceptiveField > 0 && m.TileMargin > m.ReceptiveField)
                 problems.Add($"\"tile_margin\" {m.TileMargin} is larger than \"receptive_field\" {m.ReceptiveField}");
             m.GuideContext = Int(root, "guide_context", problems, required: false, fallback: 0, min: 0);
+            m.GuideStep = Int(root, "guide_step", problems, required: false, fallback: 1, min: 1);
+            if (m.GuideStep > Repair.CoarseGuide.MaxSourceStep)
+            {
+                problems.Add($"\"guide_step\" must be at most {Repair.CoarseGuide.MaxSourceStep}, not {m.GuideStep}");
+                m.GuideStep = 1;
+            }
             if (Get(root, "colour_lut", JsonValueKind.Array, problems, required: false) is JsonElement lut)
                 m.ColourLut = ColourTables(lut, problems);
 

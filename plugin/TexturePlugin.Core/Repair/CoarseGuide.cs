@@ -25,10 +25,14 @@ public sealed class CoarseGuide
     private int[] _ring = Array.Empty<int>();         // 0 = intact block, k = ring k
     private int[] _queue = Array.Empty<int>();
     private int[] _order = Array.Empty<int>();        // targets sorted by ring, row-major within a ring
+    private int[] _orderPos = Array.Empty<int>();     // per target block: its index in _order
     private int[] _ringStart = Array.Empty<int>();
     private int[] _sources = Array.Empty<int>();
     private int[] _sourceOf = Array.Empty<int>();     // per block: its index in _sources, -1 = not a source
-    private short[] _sourceVectors = Array.Empty<short>();  // per source: p*p*3 block sums, zero-padded to Stride
+    private short[] _sourceVectors = Array.Empty<short>();  // per scanned source: p*p*3 block sums, zero-padded to Stride
+    private int[] _scanBlocks = Array.Empty<int>();   // per scanned source: its block (all sources, or those on the step's grid)
+    private int _scanCount;
+    private int _step = 1;                            // this build's source step
     private int[] _choice = Array.Empty<int>();       // per block: chosen source block, -1 = none
     private int[] _known = Array.Empty<int>();        // per block: 1 when intact or filled
     private int _fillX0, _fillY0, _fillX1, _fillY1;   // low-res blocks whose damage is filled (end exclusive)
@@ -86,9 +90,21 @@ public sealed class CoarseGuide
     /// This is how the engine searches a window around a tile for texture to copy without filling the window's
     /// other damage.
     /// </summary>
+    /// <param name="sourceStep">
+    /// 1 (the default): every source is compared with every target, as the specification (and training) does. k &gt; 1:
+    /// a faster search for large windows that is not the specification: only sources on every k-th low-resolution row
+    /// and column are scanned (from the window's corner); the best of them and the candidates that continue the choices
+    /// of the target's neighbours (from earlier rings, or earlier in the target's half of its ring: each ring is matched
+    /// as two halves, row-major) compete, strictly smaller replacing, and then the winner's eight
+    /// neighbours, in row-major order, replace it when strictly closer (the winner moving as it goes). Deterministic:
+    /// the result does not depend on the SIMD path or on how rings are split across threads.
+    /// </param>
     public void Build(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, Span<byte> guide,
-        int fillX0, int fillY0, int fillX1, int fillY1)
+        int fillX0, int fillY0, int fillX1, int fillY1, int sourceStep = 1)
     {
+        if (sourceStep < 1 || sourceStep > MaxSourceStep)
+            throw new ArgumentOutOfRangeException(nameof(sourceStep), sourceStep, $"The source step must be 1 to {MaxSourceStep}.");
+        _step = sourceStep;
         if (width <= 0 || height <= 0 || width % Scale != 0 || height % Scale != 0)
             throw new ArgumentException($"The guide needs a size that is a positive multiple of {Scale}, not {width}x{height}.");
         if (fillX0 < 0 || fillY0 < 0 || fillX1 > width || fillY1 > height || fillX0 >= fillX1 || fillY0 >= fillY1
@@ -256,7 +272,7 @@ public sealed class CoarseGuide
         for (int k = 1; k <= maxRing; k++)
             _queue[k] = _ringStart[k];
         for (int i = 0; i < n; i++)
-            if (_ring[i] > 0) _order[_queue[_ring[i]]++] = i;
+            if (_ring[i] > 0) { _orderPos[i] = _queue[_ring[i]]; _order[_queue[_ring[i]]++] = i; }
         return maxRing;
     }
 
@@ -265,6 +281,9 @@ public sealed class CoarseGuide
         int x = block % lw, y = block / lw;
         return x >= _fillX0 && x < _fillX1 && y >= _fillY0 && y < _fillY1;
     }
+
+    /// <summary>Largest source step a build accepts (the refinement only looks one position around the winner).</summary>
+    public const int MaxSourceStep = 4;
 
     /// <summary>Off only to test the scalar path against the vector one (they must agree bit for bit).</summary>
     internal static bool UseSimd { get; set; } = true;
@@ -290,9 +309,25 @@ public sealed class CoarseGuide
                 _padded[o] = (short)_sum[b]; _padded[o + 1] = (short)_sum[b + 1]; _padded[o + 2] = (short)_sum[b + 2];
             }
         }
-        for (int s = 0; s < sourceCount; s++)
+        int step = _step;
+        if (_scanBlocks.Length < sourceCount)
+            _scanBlocks = new int[sourceCount];
+        _scanCount = 0;
+        for (int i = 0; i < sourceCount; i++)
         {
-            int q = _sources[s], qx = q % lw, qy = q / lw;
+            int q = _sources[i];
+            if (step == 1 || (q % lw % step == 0 && q / lw % step == 0))
+                _scanBlocks[_scanCount++] = q;
+        }
+        if (_scanCount == 0)
+        {
+            // no source on the step's grid: all are scanned
+            Array.Copy(_sources, _scanBlocks, sourceCount);
+            _scanCount = sourceCount;
+        }
+        for (int s = 0; s < _scanCount; s++)
+        {
+            int q = _scanBlocks[s], qx = q % lw, qy = q / lw;
             Span<short> v = _sourceVectors.AsSpan(s * stride, stride);
             for (int dy = 0; dy < Patch; dy++)
                 _padded.AsSpan(((qy + dy) * pw + qx) * 3, run).CopyTo(v.Slice(dy * run, run));
@@ -319,17 +354,24 @@ public sealed class CoarseGuide
             return;
         }
 #endif
+        if (_step > 1 && end - start >= 2)
+        {
+            // the same two halves as above: with a source step, same-ring candidates come only from the target's own half
+            MatchTargets(start, start + (end - start) / 2, lw, lh, sourceCount, _buffers);
+            MatchTargets(start + (end - start) / 2, end, lw, lh, sourceCount, _buffers);
+            return;
+        }
         MatchTargets(start, end, lw, lh, sourceCount, _buffers);
     }
 
     private void MatchTargets(int start, int end, int lw, int lh, int sourceCount, TargetBuffers buffers)
     {
         for (int i = start; i < end; i++)
-            _choice[_order[i]] = BestSource(_order[i], lw, lh, sourceCount, buffers);
+            _choice[_order[i]] = BestSource(_order[i], lw, lh, sourceCount, buffers, start);
     }
 
     /// <summary>The source minimising the summed squared differences over the target's known offsets (first wins ties).</summary>
-    private int BestSource(int t, int lw, int lh, int sourceCount, TargetBuffers buffers)
+    private int BestSource(int t, int lw, int lh, int sourceCount, TargetBuffers buffers, int segmentStart)
     {
         int r = Patch / 2, stride = Stride;
         int tx = t % lw, ty = t / lw, j = 0, known = 0;
@@ -353,50 +395,97 @@ public sealed class CoarseGuide
             }
         // Dividing by the number of known offsets (the specification's mean) is the same for every source of
         // this target, so comparing the exact integer sums picks the same source.
-        int bound = UseCandidates ? CandidateBound(t, lw, known, buffers) : int.MaxValue;
+        int pw3 = (lw + 2 * r) * 3, run = Patch * 3;
+        for (int k = 0; k < known; k++)
+        {
+            int jj = buffers.KnownIndex[k];
+            buffers.PaddedIndex[k] = jj / run * pw3 + jj % run;
+        }
+        // With a source step the candidates are part of the rule, so they must not depend on threads: earlier rings'
+        // choices and those of same-ring targets before this one in its half of the ring (MatchRing's split), which
+        // the same thread made.
+        int candidate = -1, candidateDistance = int.MaxValue;
+        if (UseCandidates || _step > 1)
+            (candidate, candidateDistance) = BestCandidate(t, lw, known, buffers, _step > 1 ? segmentStart : -1);
+        int bound = candidateDistance == int.MaxValue ? int.MaxValue : candidateDistance + 1;
+        int best, bestDistance;
 #if NET
         if (UseSimd && Avx2.IsSupported)
-            return BestSourceAvx2(sourceCount, stride, buffers, bound);
+            best = BestSourceAvx2(_scanCount, stride, buffers, bound, out bestDistance);
+        else
 #endif
-        return BestSourceScalar(sourceCount, stride, known, buffers, bound);
+        best = BestSourceScalar(_scanCount, stride, known, buffers, bound, out bestDistance);
+        if (best < 0)
+            (best, bestDistance) = (candidate, candidateDistance);   // only when the scan skips sources (step > 1)
+        if (_step > 1)
+        {
+            // the best one's eight neighbours, in order, strictly smaller replaces (the best moves as it goes)
+            int bx = best % lw, by = best / lw;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++)
+                {
+                    if (dx == 0 && dy == 0)
+                        continue;
+                    int q = _rowWrap[by + dy + Pad] + _colWrap[bx + dx + Pad];
+                    if (_sourceOf[q] < 0)
+                        continue;
+                    int distance = DistanceAt(buffers, q, lw, known);
+                    if (distance < bestDistance)
+                        (best, bestDistance) = (q, distance);
+                }
+        }
+        return best;
     }
 
-    /// <summary>Off only to test that the candidates' bound changes no choice.</summary>
+    /// <summary>Off only to test that the candidates' bound changes no choice (with source step 1).</summary>
     internal static bool UseCandidates { get; set; } = true;
 
     /// <summary>
-    /// A start for the search's best distance, PatchMatch's propagation made exact: the sources that continue a
-    /// neighbour's choice (neighbour n chose q, so t would take q + (t - n)), their smallest distance d plus one. The
-    /// scan still visits every source in order with "strictly smaller replaces", so a source at distance d ahead of
-    /// the candidate still wins the tie and the candidate itself still replaces at its turn; only sources that cannot
-    /// win are cut sooner. int.MaxValue when no neighbour has a choice yet.
+    /// PatchMatch's propagation made exact: the sources that continue a neighbour's choice (neighbour n chose q, so t
+    /// would take q + (t - n)); the first with the smallest distance, or (-1, int.MaxValue) when no neighbour has a
+    /// choice yet. Its distance plus one bounds the scan: the scan still visits every source in order with "strictly
+    /// smaller replaces", so a source at the same distance ahead of the candidate still wins the tie and the candidate
+    /// itself still replaces at its turn; only sources that cannot win are cut sooner.
     /// </summary>
-    private int CandidateBound(int t, int lw, int known, TargetBuffers buffers)
+    private (int Block, int Distance) BestCandidate(int t, int lw, int known, TargetBuffers buffers, int segmentStart)
     {
-        int tx = t % lw, ty = t / lw, bound = int.MaxValue, last = -1;
-        int stride = Stride;
-        short[] a = buffers.Vector, v = _sourceVectors;
-        int[] idx = buffers.KnownIndex;
+        int tx = t % lw, ty = t / lw, best = -1, bestDistance = int.MaxValue, last = -1, position = _orderPos[t];
         for (int dy = -1; dy <= 1; dy++)
             for (int dx = -1; dx <= 1; dx++)
             {
                 if (dx == 0 && dy == 0)
                     continue;
                 int nb = _rowWrap[ty + dy + Pad] + _colWrap[tx + dx + Pad];
+                // segmentStart >= 0: only earlier rings (_known changes only between rings) and this half's earlier targets
+                if (segmentStart >= 0 && _known[nb] == 0 && (_ring[nb] != _ring[t] || _orderPos[nb] < segmentStart || _orderPos[nb] >= position))
+                    continue;
                 int q = Volatile.Read(ref _choice[nb]);   // a same-ring neighbour may be matched by the helper meanwhile
                 if (q < 0)
                     continue;
                 // q's block minus (dx, dy), wrapped: |dx|, |dy| <= 1 <= Pad, so the wrap tables reach it
                 int cand = _rowWrap[q / lw - dy + Pad] + _colWrap[q % lw - dx + Pad];
-                int s = _sourceOf[cand];
-                if (s < 0 || s == last)
+                if (_sourceOf[cand] < 0 || cand == last)
                     continue;
-                last = s;
-                int distance = Distance(a, v, s * stride, idx, known);
-                if (distance < bound - 1)
-                    bound = distance + 1;
+                last = cand;
+                int distance = DistanceAt(buffers, cand, lw, known);
+                if (distance < bestDistance)
+                    (best, bestDistance) = (cand, distance);
             }
-        return bound;
+        return (best, bestDistance);
+    }
+
+    /// <summary>Squared differences between the target and source block <paramref name="q"/>'s neighbourhood (read from the padded block sums) over the known values.</summary>
+    private int DistanceAt(TargetBuffers buffers, int q, int lw, int known)
+    {
+        int pw = lw + 2 * (Patch / 2), o = (q / lw * pw + q % lw) * 3, distance = 0;
+        short[] a = buffers.Vector, v = _padded;
+        int[] idx = buffers.KnownIndex, pidx = buffers.PaddedIndex;
+        for (int k = 0; k < known; k++)
+        {
+            int d = a[idx[k]] - v[o + pidx[k]];
+            distance += d * d;
+        }
+        return distance;
     }
 
     /// <summary>Squared differences between target <paramref name="a"/> and the source vector at <paramref name="o"/> over the known values.</summary>
@@ -411,7 +500,7 @@ public sealed class CoarseGuide
         return distance;
     }
 
-    private int BestSourceScalar(int sourceCount, int stride, int known, TargetBuffers buffers, int bound)
+    private int BestSourceScalar(int sourceCount, int stride, int known, TargetBuffers buffers, int bound, out int bestOut)
     {
         int best = -1, bestDistance = bound;
         short[] a = buffers.Vector, v = _sourceVectors;
@@ -422,14 +511,15 @@ public sealed class CoarseGuide
             if (distance < bestDistance)
             {
                 bestDistance = distance;
-                best = _sources[s];
+                best = _scanBlocks[s];
             }
         }
+        bestOut = bestDistance;
         return best;
     }
 
 #if NET
-    private unsafe int BestSourceAvx2(int sourceCount, int stride, TargetBuffers buffers, int bound)
+    private unsafe int BestSourceAvx2(int sourceCount, int stride, TargetBuffers buffers, int bound, out int bestOut)
     {
         int best = -1, bestDistance = bound, vectors = stride / 16;
         fixed (short* pa = buffers.Vector, pm = buffers.Mask, pv = _sourceVectors)
@@ -503,7 +593,7 @@ public sealed class CoarseGuide
                         if (distance < bestDistance)
                         {
                             bestDistance = distance;
-                            best = _sources[s + k];
+                            best = _scanBlocks[s + k];
                         }
                     }
                     bestVector = Vector128.Create(bestDistance);
@@ -522,10 +612,11 @@ public sealed class CoarseGuide
                 if (distance < bestDistance)
                 {
                     bestDistance = distance;
-                    best = _sources[s];
+                    best = _scanBlocks[s];
                 }
             }
         }
+        bestOut = bestDistance;
         return best;
     }
 
@@ -566,6 +657,7 @@ public sealed class CoarseGuide
         _ring = new int[n];
         _queue = new int[Math.Max(n, 16)];
         _order = new int[n];
+        _orderPos = new int[n];
         _sources = new int[n];
         _sourceOf = new int[n];
         _choice = new int[n];
@@ -596,6 +688,7 @@ public sealed class CoarseGuide
         public short[] Vector = Array.Empty<short>();
         public short[] Mask = Array.Empty<short>();       // -1 where the offset is known, else 0
         public int[] KnownIndex = Array.Empty<int>();
+        public int[] PaddedIndex = Array.Empty<int>();   // per known value: its offset in a source's padded neighbourhood
 
         public void Ensure(int stride)
         {
@@ -604,6 +697,7 @@ public sealed class CoarseGuide
             Vector = new short[stride];
             Mask = new short[stride];
             KnownIndex = new int[stride];
+            PaddedIndex = new int[stride];
         }
     }
 

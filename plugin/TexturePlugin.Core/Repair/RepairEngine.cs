@@ -48,6 +48,7 @@ public sealed class RepairEngine : IDisposable
         TileQuantum = DefaultTileQuantum;
         _margin = Math.Max(0, manifest.TileMargin);
         _guideContext = manifest.GuideContext;
+        _guideStep = manifest.GuideStep;
         _laneCount = DefaultLanes(session);
         _lanes[0] = NewLane();
     }
@@ -220,6 +221,21 @@ public sealed class RepairEngine : IDisposable
     }
 
     private int _guideContext;
+
+    /// <summary>
+    /// The guide's source step in a window (<see cref="CoarseGuide.Build(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int, int, Span{byte}, int, int, int, int, int)"/>):
+    /// 1 compares every source, k &gt; 1 scans every k-th row and column and refines around the best (about 1/k^2 of the
+    /// search). Default: the model's <see cref="ModelManifest.GuideStep"/>. A tile without a window (guide context 0, or a
+    /// tile as large as the texture) always compares every source, as training did.
+    /// </summary>
+    public int GuideStep
+    {
+        get => _guideStep;
+        set => _guideStep = value >= 1 && value <= CoarseGuide.MaxSourceStep ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"The guide step must be 1 to {CoarseGuide.MaxSourceStep}.");
+    }
+
+    private int _guideStep;
 
     /// <summary>Smallest tile side a model accepts (ARCHITECTURE.md: 64).</summary>
     public const int MinimumSize = 64;
@@ -458,7 +474,7 @@ public sealed class RepairEngine : IDisposable
         Span<byte> wguide = lane.WindowGuide.AsSpan(0, area * 4);
         DirtyTiles.Extract(image.Pixels, image.Width, image.Height, window, wrgba);
         DirtyTiles.ExtractMask(mask.Bits, mask.Width, mask.Height, window, wmask);
-        lane.Guide.Build(wrgba, wmask, window.Width, window.Height, wguide, gx, gy, gx + tile.Width, gy + tile.Height);
+        lane.Guide.Build(wrgba, wmask, window.Width, window.Height, wguide, gx, gy, gx + tile.Width, gy + tile.Height, _guideStep);
         int row = tile.Width * 4;
         for (int j = 0; j < tile.Height; j++)
             wguide.Slice(((j + gy) * window.Width + gx) * 4, row).CopyTo(guide.Slice(j * row, row));

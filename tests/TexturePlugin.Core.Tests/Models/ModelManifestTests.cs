@@ -30,7 +30,7 @@ public sealed class ModelManifestTests
     private static string With(string fields)
     {
         string json = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(TestPaths.ModelFixture("repair_tiny.json")),
-            "\"(receptive_field|context_margin|tile_margin|guide_context)\"\\s*:\\s*\\d+\\s*,?", "");
+            "\"(receptive_field|context_margin|tile_margin|guide_context|guide_step)\"\\s*:\\s*\\d+\\s*,?", "");
         return json.Insert(json.IndexOf('{') + 1, fields);
     }
 
@@ -56,6 +56,18 @@ public sealed class ModelManifestTests
         Assert.That(e!.Message, Does.Contain("tile_margin").And.Contain("big.json"));
         e = Assert.Throws<ModelException>(() => ModelManifest.Parse(With("\"guide_context\": -8,"), "negative.json"));
         Assert.That(e!.Message, Does.Contain("guide_context").And.Contain("negative.json"));
+    }
+
+    [Test]
+    public void Guide_step_defaults_to_one_and_must_be_one_to_four()
+    {
+        Assert.That(ModelManifest.Parse(With(""), "old.json").GuideStep, Is.EqualTo(1));
+        Assert.That(ModelManifest.Parse(With("\"guide_step\": 2,"), "new.json").GuideStep, Is.EqualTo(2));
+        foreach (string bad in new[] { "0", "5", "1.5" })
+        {
+            var e = Assert.Throws<ModelException>(() => ModelManifest.Parse(With($"\"guide_step\": {bad},"), "step.json"), bad);
+            Assert.That(e!.Message, Does.Contain("guide_step").And.Contain("step.json").And.Contain(bad));
+        }
     }
 
     [Test]

@@ -109,20 +109,7 @@ public class CoarseGuideTests
         var rng = new Random(scale * 100 + patch * 10 + width);
         for (int round = 0; round < 4; round++)
         {
-            var rgba = new byte[width * height * 4];
-            rng.NextBytes(rgba);
-            for (int i = 0; i < rgba.Length; i++)
-                rgba[i] = (byte)(rgba[i] / 32 * 32);     // few levels: many exact ties between sources
-            var damaged = new byte[width * height];
-            int holes = 1 + rng.Next(3);
-            for (int h = 0; h < holes; h++)
-            {
-                int w = 1 + rng.Next(Math.Max(1, width / 2)), hh = 1 + rng.Next(Math.Max(1, height / 2));
-                int x0 = rng.Next(width), y0 = rng.Next(height);
-                for (int y = y0; y < y0 + hh; y++)
-                    for (int x = x0; x < x0 + w; x++)
-                        damaged[(y % height) * width + x % width] = 1;
-            }
+            (byte[] rgba, byte[] damaged) = RandomCase(rng, width, height);
             byte[] expected = NaiveGuide(rgba, damaged, width, height, scale, patch);
             foreach ((bool simd, bool candidates, string path) in new[] { (true, true, "vector"), (false, true, "scalar"), (true, false, "vector, no start bound") })
             {
@@ -140,6 +127,80 @@ public class CoarseGuideTests
                     CoarseGuide.UseCandidates = true;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The faster window search (a source step k &gt; 1: every k-th source row and column, the continued choices of earlier
+    /// rings and of the same half ring, then the winner's neighbours) agrees with a naive transcription of its rule on the vector and scalar paths and
+    /// with rings split across threads; and it is a different search from the specification's (else the step would be
+    /// untested).
+    /// </summary>
+    [TestCase(4, 5, 96, 64, 2)]
+    [TestCase(4, 5, 128, 96, 3)]
+    [TestCase(2, 3, 40, 24, 2)]
+    [TestCase(4, 5, 32, 24, 4)]
+    public void ASourceStepAgreesWithANaiveTranscriptionOfItsRule(int scale, int patch, int width, int height, int step)
+    {
+        var rng = new Random(step * 1000 + width);
+        int differsFromFull = 0;
+        for (int round = 0; round < 6; round++)
+        {
+            (byte[] rgba, byte[] damaged) = RandomCase(rng, width, height);
+            byte[] expected = NaiveGuide(rgba, damaged, width, height, scale, patch, step);
+            if (!expected.AsSpan().SequenceEqual(NaiveGuide(rgba, damaged, width, height, scale, patch)))
+                differsFromFull++;
+            foreach ((bool simd, long pairs, string path) in new[] { (true, 1L << 16, "vector"), (false, 1L << 16, "scalar"), (true, 0L, "vector, rings split") })
+            {
+                CoarseGuide.UseSimd = simd;
+                CoarseGuide.ParallelPairs = pairs;
+                try
+                {
+                    var guide = new byte[rgba.Length];
+                    var builder = new CoarseGuide(scale, patch);
+                    builder.Build(rgba, damaged, width, height, guide, 0, 0, width, height, step);
+                    Assert.That(guide, Is.EqualTo(expected), $"round {round}, {path} path");
+                    builder.Build(rgba, damaged, width, height, guide);   // the same builder, back to every source
+                    Assert.That(guide, Is.EqualTo(NaiveGuide(rgba, damaged, width, height, scale, patch)), $"round {round}, {path} path, step 1 after {step}");
+                }
+                finally
+                {
+                    CoarseGuide.UseSimd = true;
+                    CoarseGuide.ParallelPairs = 1 << 16;
+                }
+            }
+        }
+        if (width >= 96)
+            Assert.That(differsFromFull, Is.GreaterThan(0), "the step never changed a choice");
+    }
+
+    [Test]
+    public void RejectsASourceStepOutsideOneToFour()
+    {
+        var builder = new CoarseGuide(4, 5);
+        foreach (int step in new[] { 0, CoarseGuide.MaxSourceStep + 1 })
+            Assert.That(() => builder.Build(new byte[32 * 32 * 4], new byte[32 * 32], 32, 32, new byte[32 * 32 * 4], 0, 0, 32, 32, step),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("source step"));
+    }
+
+    private static (byte[] Rgba, byte[] Damaged) RandomCase(Random rng, int width, int height)
+    {
+        {
+            var rgba = new byte[width * height * 4];
+            rng.NextBytes(rgba);
+            for (int i = 0; i < rgba.Length; i++)
+                rgba[i] = (byte)(rgba[i] / 32 * 32);     // few levels: many exact ties between sources
+            var damaged = new byte[width * height];
+            int holes = 1 + rng.Next(3);
+            for (int h = 0; h < holes; h++)
+            {
+                int w = 1 + rng.Next(Math.Max(1, width / 2)), hh = 1 + rng.Next(Math.Max(1, height / 2));
+                int x0 = rng.Next(width), y0 = rng.Next(height);
+                for (int y = y0; y < y0 + hh; y++)
+                    for (int x = x0; x < x0 + w; x++)
+                        damaged[(y % height) * width + x % width] = 1;
+            }
+            return (rgba, damaged);
         }
     }
 
@@ -167,8 +228,11 @@ public class CoarseGuideTests
         Assert.That(() => builder.Build(image.Pixels, mask.Bits, 128, 128, region, 0, 0, 66, 64), Throws.ArgumentException);
     }
 
-    /// <summary>ARCHITECTURE.md's coarse copy guide written out directly: exhaustive, every index wrapped with a modulo.</summary>
-    private static byte[] NaiveGuide(byte[] rgba, byte[] damaged, int width, int height, int s, int p)
+    /// <summary>
+    /// ARCHITECTURE.md's coarse copy guide written out directly: exhaustive, every index wrapped with a modulo. With
+    /// <paramref name="step"/> &gt; 1, the rule of CoarseGuide's source step instead of the exhaustive search.
+    /// </summary>
+    private static byte[] NaiveGuide(byte[] rgba, byte[] damaged, int width, int height, int s, int p, int step = 1)
     {
         int lw = width / s, lh = height / s, n = lw * lh, r = p / 2;
         int Mod(int a, int m) => ((a % m) + m) % m;
@@ -217,14 +281,18 @@ public class CoarseGuideTests
                 }
         }
         var known = bad.Select(b => !b).ToArray();
-        var choice = new int[n];
+        var choice = Enumerable.Repeat(-1, n).ToArray();
+        var scanned = step == 1 ? sources : sources.Where(q => q % lw % step == 0 && q / lw % step == 0).ToList();
+        if (scanned.Count == 0)
+            scanned = sources;
         for (int k = 1; k <= ring.Max(); k++)
         {
             var targets = Enumerable.Range(0, n).Where(i => ring[i] == k).ToList();
-            foreach (int t in targets)
+            int half = targets.Count >= 2 ? targets.Count / 2 : targets.Count;
+            for (int at = 0; at < targets.Count; at++)
             {
-                long bestDistance = long.MaxValue;
-                foreach (int q in sources)
+                int t = targets[at], segmentStart = at < half ? 0 : half;
+                long Distance(int q)
                 {
                     long d = 0;
                     for (int dy = -r; dy <= r; dy++)
@@ -235,8 +303,39 @@ public class CoarseGuideTests
                             int b = Mod(q / lw + dy, lh) * lw + Mod(q % lw + dx, lw);
                             for (int c = 0; c < 3; c++) d += (sum[a * 3 + c] - sum[b * 3 + c]) * (sum[a * 3 + c] - sum[b * 3 + c]);
                         }
+                    return d;
+                }
+                long bestDistance = long.MaxValue;
+                foreach (int q in scanned)
+                {
+                    long d = Distance(q);
                     if (d < bestDistance) { bestDistance = d; choice[t] = q; }
                 }
+                if (step == 1)
+                    continue;
+                // the choices of neighbours from earlier rings, and from this ring's half before t, continued to t
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++)
+                    {
+                        int nb = Mod(t / lw + dy, lh) * lw + Mod(t % lw + dx, lw);
+                        bool earlierRing = ring[nb] >= 1 && ring[nb] < k;
+                        int nbAt = ring[nb] == k ? targets.IndexOf(nb) : -1;
+                        if ((dx == 0 && dy == 0) || !(earlierRing || (nbAt >= segmentStart && nbAt < at))) continue;
+                        int q = choice[nb], cand = Mod(q / lw - dy, lh) * lw + Mod(q % lw - dx, lw);
+                        if (!sources.Contains(cand)) continue;
+                        long d = Distance(cand);
+                        if (d < bestDistance) { bestDistance = d; choice[t] = cand; }
+                    }
+                // then the winner's eight neighbours
+                int wx = choice[t] % lw, wy = choice[t] / lw;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++)
+                    {
+                        int q = Mod(wy + dy, lh) * lw + Mod(wx + dx, lw);
+                        if ((dx == 0 && dy == 0) || !sources.Contains(q)) continue;
+                        long d = Distance(q);
+                        if (d < bestDistance) { bestDistance = d; choice[t] = q; }
+                    }
             }
             foreach (int t in targets)
             {

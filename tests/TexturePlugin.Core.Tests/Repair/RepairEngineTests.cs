@@ -90,6 +90,32 @@ public class RepairEngineTests
     }
 
     [Test]
+    public void AGuideStepSearchesTheWindowDifferentlyAndStillKeepsIntactPixelsExact()
+    {
+        RgbaImage image = EngineFixtures.Pattern(320, 256, 6);
+        DamageMask mask = Spots(320, 256, 3, 10, 14);
+        (int margin, int context, int quantum, int step) = (_guided.Margin, _guided.GuideContext, _guided.TileQuantum, _guided.GuideStep);
+        Assert.That(step, Is.EqualTo(_guided.Manifest.GuideStep), "the default is the manifest's");
+        try
+        {
+            (_guided.Margin, _guided.TileQuantum, _guided.GuideContext) = (16, 16, 64);
+            _guided.GuideStep = 1;
+            RgbaImage every = _guided.Repair(image, mask);
+            _guided.GuideStep = 2;
+            RgbaImage stepped = _guided.Repair(image, mask);
+            ChangedDamagedPixels(stepped, image, mask, "step 2: ");
+            Assert.That(ChangedDamagedPixels(stepped, every, mask, "step 2 vs 1: "), Is.GreaterThan(0), "the step changed nothing");
+            Assert.That(_guided.Repair(image, mask).Pixels, Is.EqualTo(stepped.Pixels), "step 2 again");
+            Assert.That(() => _guided.GuideStep = 0, Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => _guided.GuideStep = CoarseGuide.MaxSourceStep + 1, Throws.InstanceOf<ArgumentOutOfRangeException>());
+        }
+        finally
+        {
+            (_guided.Margin, _guided.GuideContext, _guided.TileQuantum, _guided.GuideStep) = (margin, context, quantum, step);
+        }
+    }
+
+    [Test]
     public void DirtyTileRepairEqualsFullImageRepair()
     {
         // fixture_local sees only 2 pixels around each output pixel and no guide, so wherever a tile and the
