@@ -115,7 +115,7 @@ public static class BenchRunner
         {
             using var owned = repair;
             report.Notes.Add($"repair model '{repair.Manifest.Name}' on {repair.Session.Provider}, tile margin {repair.Margin} px " +
-                $"(receptive field {repair.Manifest.ReceptiveField} px), guide context {repair.GuideContext} px, tile quantum {repair.TileQuantum} px, {repair.Lanes} lane{(repair.Lanes == 1 ? "" : "s")} of {repair.Session.Config.IntraOpThreads} thread(s)");
+                $"(receptive field {repair.Manifest.ReceptiveField} px), guide context {repair.GuideContext} px, guide step {repair.GuideStep}, tile quantum {repair.TileQuantum} px, {repair.Lanes} lane{(repair.Lanes == 1 ? "" : "s")} of {repair.Session.Config.IntraOpThreads} thread(s)");
             var work = texture256.Clone();
             foreach (string kind in DamageMasks.Kinds)
             {
@@ -186,13 +186,22 @@ public static class BenchRunner
                 report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, guide on the tile alone (default context {guideContext} px)", bare, "ms", null, big2048, $"context {guideContext} px"));
                 repair.GuideContext = guideContext;
             }
-            if ((margin, guideContext) != (32, 64))
+            int guideStep = repair.GuideStep;
+            if (guideContext > 0 && guideStep > 1)
+            {
+                // The window search with every source (step 1, the specification's search) instead of every k-th row and column.
+                repair.GuideStep = 1;
+                double every = Median(1, options.Quick ? 1 : 3, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
+                report.Rows.Add(new BenchRow($"repair 2048x2048 2% damage, guide step 1: every source (default step {guideStep})", every, "ms", null, big2048, $"step {guideStep}"));
+                repair.GuideStep = guideStep;
+            }
+            if ((margin, guideContext, guideStep) != (32, 64, 1))
             {
                 // Session 5's tiling (margin 32, window 64), before the session-6 pair from training/tile_quality.py.
-                (repair.Margin, repair.GuideContext) = (32, 64);
+                (repair.Margin, repair.GuideContext, repair.GuideStep) = (32, 64, 1);
                 double s5 = Median(1, options.Quick ? 1 : 3, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
                 report.Rows.Add(new BenchRow("repair 2048x2048 2% damage, margin 32 px, guide window 64 px (session 5)", s5, "ms", null, big2048, "default"));
-                (repair.Margin, repair.GuideContext) = (margin, guideContext);
+                (repair.Margin, repair.GuideContext, repair.GuideStep) = (margin, guideContext, guideStep);
             }
             if (repair.Manifest.ContextMargin > margin)
             {

@@ -132,6 +132,20 @@ public sealed class CoarseGuide
             for (int bx = 0, x = 0; bx < lw; bx++)
             {
                 int b = rowBlock + bx, r = 0, g = 0, bl = 0, intact = 0;
+                if (Scale == 4 && System.Runtime.InteropServices.MemoryMarshal.Read<uint>(mrow.Slice(x, 4)) == 0)
+                {
+                    // the common case, four intact pixels
+                    ReadOnlySpan<byte> p = row.Slice(x * 4, 16);
+                    r = p[0] + p[4] + p[8] + p[12];
+                    g = p[1] + p[5] + p[9] + p[13];
+                    bl = p[2] + p[6] + p[10] + p[14];
+                    _sum[b * 3] += r;
+                    _sum[b * 3 + 1] += g;
+                    _sum[b * 3 + 2] += bl;
+                    meanR += r; meanG += g; meanB += bl; intactPixels += 4;
+                    x += 4;
+                    continue;
+                }
                 for (int end = x + Scale; x < end; x++)
                 {
                     if (mrow[x] != 0)
@@ -185,13 +199,13 @@ public sealed class CoarseGuide
             }
         }
 
-        // 5. Full resolution copy from the chosen source, offset by whole blocks, wrapped.
-        for (int y = 0; y < height; y++)
+        // 5. Full resolution copy from the chosen source, offset by whole blocks, wrapped (only the fill region has choices).
+        for (int y = fillY0; y < fillY1; y++)
         {
             int ty = y / Scale;
             ReadOnlySpan<byte> mrow = damaged.Slice(y * width, width);
             Span<byte> grow = guide.Slice(y * width * 4, width * 4);
-            for (int x = 0; x < width; x++)
+            for (int x = fillX0; x < fillX1; x++)
             {
                 if (mrow[x] == 0)
                     continue;
