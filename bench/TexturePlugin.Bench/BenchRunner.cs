@@ -282,7 +282,34 @@ public static class BenchRunner
         {
             // Not Linux, or not readable: the note says unknown.
         }
-        return $"{Environment.ProcessorCount} logical CPUs, load average {load} (wall-clock medians include other processes' load)";
+        return $"{Environment.ProcessorCount} logical CPUs ({CpuNote()}), load average {load} (wall-clock medians include other processes' load)";
+    }
+
+    /// <summary>
+    /// The processor's model and widest vector instructions: ONNX Runtime's kernels depend on them (the same models ran
+    /// about 2x slower on an AVX2-only machine than on the AVX-512 machine of earlier sessions), so figures from
+    /// different machines are not comparable.
+    /// </summary>
+    private static string CpuNote()
+    {
+        string model = "model unknown";
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+            {
+                string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+                if (line is not null)
+                    model = line[(line.IndexOf(':') + 1)..].Trim();
+            }
+        }
+        catch (IOException)
+        {
+            // Not Linux, or not readable: the note says unknown.
+        }
+        string isa = System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX-512"
+            : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2, no AVX-512"
+            : System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? "Arm AdvSIMD" : "no AVX2";
+        return $"{model}, {isa}";
     }
 
     private static void AddPeers(BenchReport report, string name, double ms, double target, Peers? peers, RgbaImage texture, DamageMask mask,
