@@ -21,11 +21,14 @@ FIXTURE_SOURCE = corpus.STK_DIR + 'astro_turf.jpg'
 
 
 def _phase(p):
-    """One recipe phase of train_repair.py: [from step, W, deepest stage, A] + [LPIPS-style weight] + [{anneal}]."""
+    """One recipe phase of train_repair.py: [from step, W, deepest stage, A] + [LPIPS-style weight] + [{anneal, d_warmup}]."""
     text = f'{p[0]}: {p[1]:g}, {["relu1", "layer1", "layer2", "layer3"][p[2]]}, {p[3]:g}'
     for extra in p[4:]:
         if isinstance(extra, dict):
-            text += f', learning rates decayed linearly to {extra["anneal_to"]:g} x 2e-4 over the phase'
+            if 'd_warmup' in extra:
+                text += f', first {extra["d_warmup"]} discriminator-only iterations'
+            if 'anneal_to' in extra:
+                text += f', learning rates decayed linearly to {extra["anneal_to"]:g} x 2e-4 over the phase'
         else:
             text += f', LPIPS {extra:g}'
     return text
@@ -109,7 +112,8 @@ def main():
                        'licence': 'CC-BY-SA-3.0, GPL-3+, GPL, public domain, CC0 (per file, /usr/share/doc/supertuxkart-data/copyright)',
                        'recipe': 'training/train_repair.py: RepairNet (guide + correction), masked L1 + W x ResNet18 perceptual + A x adversarial '
                                  '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8; phases (from step: W, deepest stage, A[, LPIPS-style weight][, decay]): '
-                                 + '; '.join(_phase(p) for p in st.get('recipe', [[0, 5.0, 2, 0.01]])),
+                                 + '; '.join(_phase(p) for p in st.get('recipe', [[0, 5.0, 2, 0.01]]))
+                                 + (f'. {st["origin"][0].upper()}{st["origin"][1:]}' if st.get('origin') else ''),   # onnx_to_ckpt.py
                        'training_seconds': round(st['seconds']), 'steps': st['step'],
                        'date': datetime.date.today().isoformat(), 'seed': st.get('seed', 0)},
         'metrics': metrics,
@@ -119,7 +123,7 @@ def main():
     old = os.path.join(a.out, 'repair.json')
     if os.path.exists(old):
         prev = json.load(open(old))
-        for k in ('tile_margin', 'guide_context'):
+        for k in ('tile_margin', 'guide_context', 'guide_step'):
             if k in prev and prev[k] <= manifest['receptive_field']:
                 manifest[k] = prev[k]
         if 'tile_quality' in prev.get('metrics', {}):

@@ -1,10 +1,14 @@
 #!/usr/bin/python3
 """Trains the generic repair network (RepairNet) on supertuxkart-data textures with random damage.
 
-usage: train_repair.py --minutes M [--resume] [--ckpt /work/ckpt/repair.pt] [--threads 1] [--seed 0]
+usage: train_repair.py --minutes M [--resume] [--ckpt /work/ckpt/repair.pt] [--threads 1] [--seed 0] [--d-warmup N]
 Loss: masked L1 + ResNet18 perceptual + (after a warm-up) adversarial against a patch discriminator
 (the seed's SRGAN-style repair loss). Inputs: damaged image (zeroed), mask, coarse copy guide.
 Checkpoints every --ckpt-minutes (atomic), resumable; progress lines 'progress F message' on stdout.
+--d-warmup N: the first N iterations of this run train only the discriminator against the generator's current
+composites (the generator untouched, its step counter not advanced): for a resume whose discriminator restarted
+(e.g. a checkpoint recovered from the ONNX by onnx_to_ckpt.py), so that the adversarial term is not a random
+network's gradient. A checkpoint's 'origin' note (onnx_to_ckpt.py) is kept in the checkpoints it leads to.
 Export with export_repair.py."""
 import argparse, os, sys, time, json
 import numpy as np, torch, torch.nn.functional as F
@@ -67,6 +71,8 @@ def main():
     ap.add_argument('--anneal', type=float, default=0.0,
                     help='decay both learning rates linearly over this run to this fraction of 2e-4 (0 = constant); '
                          'the run\'s progress is the larger of its time and --steps fractions')
+    ap.add_argument('--d-warmup', type=int, default=0,
+                    help='first train only the discriminator for this many iterations (generator frozen, steps not counted)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -76,12 +82,14 @@ def main():
     og = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     step, seconds = 0, 0.0
+    origin = None
     recipe = []   # (from step, perceptual weight, deepest stage, adversarial weight[, LPIPS-style weight]): the phases this checkpoint went through
     if a.resume and os.path.exists(a.ckpt):
         st = torch.load(a.ckpt)
         G.load_state_dict(st['G']); D.load_state_dict(st['D'])
         og.load_state_dict(st['og']); od.load_state_dict(st['od'])
         step, seconds = st['step'], st['seconds']
+        origin = st.get('origin')
         recipe = st.get('recipe', [[0, 5.0, 2, 0.01]])   # checkpoints before the flags: the original recipe
         # the learning rate is the recipe's (2e-4, or --anneal's schedule below), not whatever the optimiser state
         # carries: an annealed checkpoint ends at anneal x 2e-4, and resuming it without --anneal must not stay there
@@ -90,8 +98,13 @@ def main():
                 g['lr'] = 2e-4
         print(f'resumed {a.ckpt} at step {step}, {seconds / 60:.1f} min trained', flush=True)
     phase = [step, a.perc_weight, a.perc_upto, a.adv_weight] + ([a.lp_weight] if a.lp_weight else [])
-    if a.anneal:
-        phase += [{'anneal_to': a.anneal, 'steps': a.steps, 'minutes': a.minutes}]
+    if a.anneal or a.d_warmup:
+        extra = {}
+        if a.anneal:
+            extra.update({'anneal_to': a.anneal, 'steps': a.steps, 'minutes': a.minutes})
+        if a.d_warmup:
+            extra['d_warmup'] = a.d_warmup
+        phase += [extra]
     if not recipe or recipe[-1][1:] != phase[1:]:
         recipe.append(phase)
     rng = np.random.default_rng(a.seed * 1000003 + step)
@@ -99,6 +112,15 @@ def main():
     budget = seconds + a.minutes * 60
     start_seconds, start_step = seconds, step; last_ck = last = time.time()
     avg = {}
+    warm = 0
+
+    def state():
+        s = {'G': G.state_dict(), 'D': D.state_dict(), 'og': og.state_dict(), 'od': od.state_dict(),
+             'step': step, 'seconds': seconds, 'seed': a.seed, 'avg': avg, 'recipe': recipe}
+        if origin:
+            s['origin'] = origin
+        return s
+
     while True:
         # training time: the wall time of the steps, without pauses (a stopped process, a suspended machine): a gap of
         # more than a minute between two steps (one takes a second or two) counts as one second
@@ -116,6 +138,16 @@ def main():
                     g['lr'] = 2e-4 * (1.0 - (1.0 - a.anneal) * min(1.0, done))
         gt, mask, guide = batch(rng, images, a.batch)
         dmg = gt * (1 - mask)
+        if warm < a.d_warmup:   # discriminator only, against the generator as it is
+            with torch.no_grad():
+                comp = mask * G(dmg, mask, guide) + (1 - mask) * gt
+            dl = F.softplus(-D(gt)).mean() + F.softplus(D(comp)).mean()
+            od.zero_grad(set_to_none=True); dl.backward(); od.step()
+            avg['d'] = 0.98 * avg.get('d', float(dl)) + 0.02 * float(dl)
+            warm += 1
+            if warm % 50 == 0 or warm == a.d_warmup:
+                print(f'd-warmup {warm}/{a.d_warmup} {seconds / 60:.1f} min d {avg["d"]:.4f}', flush=True)
+            continue
         out = G(dmg, mask, guide)
         comp = mask * out + (1 - mask) * gt
         l1 = ((out - gt).abs() * mask).sum() / mask.sum().clamp(min=1) / 3
@@ -140,11 +172,9 @@ def main():
             print(f'progress {min(1.0, (seconds - start_seconds) / max(1e-9, budget - start_seconds)):.4f} step {step} '
                   f'{seconds / 60:.1f} min ' + ' '.join(f'{k} {v:.4f}' for k, v in avg.items()), flush=True)
         if time.time() - last_ck > a.ckpt_minutes * 60:
-            save_ckpt(a.ckpt, {'G': G.state_dict(), 'D': D.state_dict(), 'og': og.state_dict(), 'od': od.state_dict(),
-                               'step': step, 'seconds': seconds, 'seed': a.seed, 'avg': avg, 'recipe': recipe})
+            save_ckpt(a.ckpt, state())
             last_ck = time.time()
-    save_ckpt(a.ckpt, {'G': G.state_dict(), 'D': D.state_dict(), 'og': og.state_dict(), 'od': od.state_dict(),
-                       'step': step, 'seconds': seconds, 'seed': a.seed, 'avg': avg, 'recipe': recipe})
+    save_ckpt(a.ckpt, state())
     print(f'done step {step} {seconds / 60:.1f} min -> {a.ckpt}', flush=True)
 
 
