@@ -2,7 +2,7 @@
 """Train your own synthesis model from one exemplar image.
 
 usage: train_synth.py --exemplar PATH --minutes M --name NAME [--out DIR] [--seed S] [--steps N]
-                      [--description TEXT] [--licence TEXT] [--source TEXT] [--fixture]
+                      [--description TEXT] [--licence TEXT] [--source TEXT] [--fixture] [--init MODEL.onnx|nearest]
 Prints 'progress F message' lines (F in 0..1) and finally 'model PATH/NAME.onnx'; writes NAME.onnx and
 NAME.json atomically into DIR (default models/). --minutes bounds the training loop; export, the
 ONNX Runtime parity check (max abs diff <= 1e-4, via training/ortrun) and timing add about 10-20 s.
@@ -33,8 +33,22 @@ def run(a):
     featurenet.resnet18()   # fail early when the feature network is missing
     progress(0.0, f'exemplar {a.exemplar} {w}x{h} -> {rgb.shape[1]}x{rgb.shape[0]}')
     crop = 128 if min(rgb.shape[:2]) >= 128 else 64
+    init, init_note = None, None
+    if a.init:
+        # warm start from a shipped material (texlib/warmstart.py): its graph un-fused into a SynthNet, checked vs ORT
+        from texlib import warmstart
+        torch.set_num_threads(a.threads)
+        if a.init == 'nearest':
+            sha16 = hashlib.sha256(open(a.exemplar, 'rb').read()).hexdigest()[:16]
+            init_path, init_name, dists = warmstart.nearest(rgb, a.init_models, a.max_side, exclude_sha16=sha16)
+            progress(0.0, 'init distances (ResNet18 feature mean/std): ' + ' '.join(f'{k} {v:.4f}' for k, v in sorted(dists.items(), key=lambda kv: kv[1])))
+        else:
+            init_path, init_name = a.init, os.path.splitext(os.path.basename(a.init))[0]
+        init, diff = warmstart.load(init_path)
+        init_note = f'warm start from {init_name}'
+        progress(0.0, f'{init_note} ({init_path}; recovered SynthNet vs ONNX Runtime {diff:.1e})')
     G, st = synth.train(rgb, a.minutes * 60, steps=a.steps, seed=a.seed, crop=crop, gan=a.gan, batch=a.batch, arch=a.arch,
-                        progress=progress, threads=a.threads)
+                        progress=progress, threads=a.threads, init=init)
     progress(0.95, f'trained {st["steps"]} steps in {st["seconds"]} s; exporting')
     os.makedirs(a.out, exist_ok=True)
     onnx_path = os.path.join(a.out, a.name + '.onnx')
@@ -93,7 +107,8 @@ def run(a):
                        'exemplar_sha256_16': ex_hash,
                        'recipe': f'training/train_synth.py: { {"patch": "PatchSynthNet", "conv": "SynthNet", "fine": "SynthNet with fine noise inputs (1/4, 1/2, full resolution)"}[a.arch] }{widths}, ResNet18 feature SWD + colour-patch SWD + histogram + '
                                  f'low-res stats, adversarial weight {a.gan}, Adam, batch {a.batch} of {crop}px crops'
-                                 + ('; ' + colourmap.RECIPE if colour else '') + ('; ' + colourlut.RECIPE if luts else ''),
+                                 + ('; ' + colourmap.RECIPE if colour else '') + ('; ' + colourlut.RECIPE if luts else '')
+                                 + ('; ' + init_note if init_note else ''),
                        'training_seconds': st['seconds'], 'steps': st['steps'],
                        'date': datetime.date.today().isoformat(), 'seed': a.seed},
         'metrics': {'params': nets.count_params(G),
@@ -127,6 +142,10 @@ def main():
     ap.add_argument('--licence', default='')
     ap.add_argument('--source', default='')
     ap.add_argument('--fixture', action='store_true')
+    ap.add_argument('--init', default='',
+                    help='warm start: a shipped synthesis model (.onnx) or "nearest" (the material in --init-models whose '
+                         'exemplar has the nearest ResNet18 feature statistics); default: random initialisation')
+    ap.add_argument('--init-models', default=os.path.join(ROOT, 'models'), help='where --init nearest looks')
     ap.add_argument('--no-colour-lut', dest='colour_lut', action='store_false',
                     help='skip the per-channel colour curves (texlib/colourlut.py; only for comparisons)')
     ap.add_argument('--no-colour-map', dest='colour_map', action='store_false',

@@ -286,9 +286,9 @@ public static class BenchRunner
     }
 
     /// <summary>
-    /// The processor's model and widest vector instructions: ONNX Runtime's kernels depend on them (the same models ran
-    /// about 2x slower on an AVX2-only machine than on the AVX-512 machine of earlier sessions), so figures from
-    /// different machines are not comparable.
+    /// The processor's model and widest vector instructions: ONNX Runtime's kernels depend on them (a bare single-threaded
+    /// run of the same synthesis graph took 1.3-2x as long on session 7's AVX2-only machine as on the AVX-512 machine of
+    /// earlier sessions), so figures from different machines are not comparable.
     /// </summary>
     private static string CpuNote()
     {
