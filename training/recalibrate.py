@@ -12,8 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
 import numpy as np, onnx, torch
-from onnx import numpy_helper
-from texlib import nets, onnxio, colourmap, images
+from texlib import onnxio, colourmap, images, warmstart
 
 RECIPE_NOTE = '; ' + colourmap.RECIPE + ' (added by training/recalibrate.py, weights otherwise as trained)'
 
@@ -43,8 +42,7 @@ def main():
             print(f'{name}: already calibrated, left alone')
             continue
         model = onnx.load(onnx_path)
-        E = nets.FusedSynthNet(nets.SynthNet(fine=True)).eval()
-        E.load_state_dict({t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in model.graph.initializer})
+        E = warmstart.fused_from_graph(model)
         ch = E.noise_channels
         noise_bin, image_bin = os.path.join(fx, f'{name}_noise.bin'), os.path.join(fx, f'{name}_image.bin')
         noise = torch.from_numpy(np.fromfile(noise_bin, '<f4').reshape(1, ch, 8, 8))

@@ -87,6 +87,21 @@ def unfuse(E):
     return G.eval()
 
 
+def fused_from_graph(model):
+    """The fine nets.FusedSynthNet whose parameters are the loaded ONNX model's initializers of the same names. Export
+    rewrites add constants of their own that are not parameters (onnxio.shuffles_as_convtranspose's one-hot weights),
+    so the parameters are taken by name and every one of them must be there."""
+    from onnx import numpy_helper
+    E = nets.FusedSynthNet(nets.SynthNet(fine=True)).eval()
+    graph = {t.name: t for t in model.graph.initializer}
+    want = E.state_dict().keys()
+    missing = [k for k in want if k not in graph]
+    if missing:
+        raise ValueError(f'not a fused fine SynthNet graph: no initializer {missing[0]}')
+    E.load_state_dict({k: torch.from_numpy(numpy_helper.to_array(graph[k]).copy()) for k in want})
+    return E
+
+
 def load(onnx_path, check=True, tol=1e-4):
     """A shipped synthesis ONNX -> (trainable nets.SynthNet with its function, max abs diff vs ONNX Runtime)."""
     import onnx
@@ -96,12 +111,7 @@ def load(onnx_path, check=True, tol=1e-4):
     if 'full.weight' in sd:          # an unfused SynthNet graph (before fuse_synth.py)
         G = nets.SynthNet(fine='k4' in sd); G.load_state_dict(sd); G.eval()
     else:
-        E = nets.FusedSynthNet(nets.SynthNet(fine=True)).eval()
-        # graph rewrites may add constant initializers of their own (e.g. a pixel shuffle exported as a transposed
-        # convolution with one-hot weights): take the network's parameters by name; the ORT check below vouches
-        want = E.state_dict().keys()
-        E.load_state_dict({k: v for k, v in sd.items() if k in want})
-        G = unfuse(E)
+        G = unfuse(fused_from_graph(model))
     worst = float('nan')
     if check:
         gen = torch.Generator().manual_seed(4321)
