@@ -10,19 +10,22 @@ from texlib import onnxio
 ROOT = os.path.abspath(os.path.join(HERE, '..'))
 
 
+def timing_shapes(manifest):
+    """The input shapes a model is timed at and the manifest key of the figure: synthesis 512x512, repair 256x256."""
+    if manifest['kind'] == 'synthesis':
+        c, cell = manifest['noise']['channels'], manifest['noise']['cell']
+        return {'noise': (1, c, 512 // cell, 512 // cell)}, 'ort_ms_512x512_2threads'
+    return {i['name']: (1, i['channels'], 256, 256) for i in manifest['inputs']}, 'ort_ms_256x256_2threads'
+
+
 def main():
     md = os.path.join(ROOT, 'models')
     for f in sorted(os.listdir(md)):
         if not f.endswith('.json'):
             continue
         p = os.path.join(md, f); m = json.load(open(p)); onnx = p[:-5] + '.onnx'
-        if m['kind'] == 'synthesis':
-            c = m['noise']['channels']; cell = m['noise']['cell']
-            ms = onnxio.ort_time(onnx, {'noise': (1, c, 512 // cell, 512 // cell)}, runs=50, warmup=5)
-            key = 'ort_ms_512x512_2threads'
-        else:
-            ms = onnxio.ort_time(onnx, {'image': (1, 3, 256, 256), 'mask': (1, 1, 256, 256), 'guide': (1, 3, 256, 256)}, runs=50, warmup=5)
-            key = 'ort_ms_256x256_2threads'
+        shapes, key = timing_shapes(m)
+        ms = onnxio.ort_time(onnx, shapes, runs=50, warmup=5)
         m['metrics'][key] = round(ms, 2)
         m['metrics']['load_average_when_timed'] = round(os.getloadavg()[0], 2)
         onnxio.write_json(p, m)

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Rewrites shipped models' pixel shuffles (ONNX DepthToSpace) as one-hot ConvTranspose nodes
 (onnxio.shuffles_as_convtranspose; every export does it since session 7): the same function, checked here as ONNX
-Runtime outputs of the new file equal to the old file's bit for bit on random inputs of two shapes, and faster. Times
-the old and the new graph side by side (2 intra-op threads, as the card's column; alternating, median of the rounds)
-prints both and writes the new one into the manifest (a figure for the card needs a quiet machine: retime.py). Rewrites NAME.onnx atomically, keeping its
-metadata; the parity fixtures stay valid (same outputs).
+Runtime outputs of the new file equal to the old file's bit for bit on random inputs of two shapes. Times the old and
+the new graph side by side (retime.py's shapes, 2 intra-op threads; three alternating rounds, medians), prints both and
+writes the new figure into the manifest (a figure for the card needs a quiet machine: retime.py). Rewrites NAME.onnx
+atomically, keeping its metadata; the parity fixtures stay valid (same outputs).
 
 usage: shuffle_ct.py [names...]   (default: every model in models/ that still has a DepthToSpace)"""
 import os, sys, json, tempfile
@@ -13,6 +13,7 @@ ROOT = os.path.abspath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
 import numpy as np, onnx
 from texlib import onnxio
+from retime import timing_shapes
 
 
 def random_inputs(man, rng, h, w):
@@ -24,13 +25,6 @@ def random_inputs(man, rng, h, w):
         ins[i['name']] = (rng.random((1, i['channels'], h, w)) > 0.7 if i['role'] == 'mask'
                           else rng.uniform(-1, 1, (1, i['channels'], h, w))).astype(np.float32)
     return ins
-
-
-def timing_shapes(man):
-    if man['kind'] == 'synthesis':
-        c, cell = man['noise']['channels'], man['noise']['cell']
-        return {'noise': (1, c, 512 // cell, 512 // cell)}, 'ort_ms_512x512_2threads'
-    return {i['name']: (1, i['channels'], 256, 256) for i in man['inputs']}, 'ort_ms_256x256_2threads'
 
 
 def main():

@@ -117,8 +117,8 @@ def shuffles_as_convtranspose(m):
     channel c is input channel c*b*b + i*b + j at (y, x) times 1, plus the group's other channels times 0, so the same
     values bit for bit (ONNX Runtime, checked by shuffle_ct.py and every export's parity check). Why: ONNX Runtime's
     DepthToSpace is a 6-D transpose; it was 27 % of a fused SynthNet's single-threaded time (session 7's profile,
-    AVX2 machine), and the ConvTranspose took 512^2 synthesis from 25.3 to 21.7 ms on one thread (repair 256^2: 13.7 ->
-    13.1 ms). Channel counts come from ONNX shape inference. Returns the number of nodes replaced."""
+    AVX2 machine), and the ConvTranspose took 512^2 synthesis from 25.3 to 21.7 ms on one thread (repair 256^2: no
+    change beyond that machine's noise). Channel counts come from ONNX shape inference. Returns the number of nodes replaced."""
     from onnx import helper, numpy_helper, shape_inference
     import numpy as np
     channels = {}
