@@ -19,7 +19,7 @@ def progress(frac, msg):
 
 
 def run(a):
-    import numpy as np, torch
+    import numpy as np, torch, onnx
     from texlib import images, synth, nets, onnxio, featurenet, colourmap, colourlut
     if not re.fullmatch(r'[A-Za-z0-9_\-]{1,64}', a.name):
         raise ValueError(f'--name {a.name!r}: use 1-64 letters, digits, - or _')
@@ -112,7 +112,8 @@ def run(a):
                        'training_seconds': st['seconds'], 'steps': st['steps'],
                        'date': datetime.date.today().isoformat(), 'seed': a.seed},
         'metrics': {'params': nets.count_params(G),
-                    'gflop_per_256x256': round(nets.gflops(E, (torch.zeros(1, G.noise_channels, 32, 32),)), 4),
+                    'gflop_per_256x256': round(onnxio.graph_gflops(onnx.load(onnx_path),
+                                                                   {'noise': (1, G.noise_channels, 256 // G.cell, 256 // G.cell)}), 4),
                     'ort_ms_512x512_2threads': round(ms512, 2), 'parity_max_abs_diff': worst,
                     'seam_ratio_512': round(seam, 3), 'final_losses': st['final_losses'], 'divergence_recoveries': st['recoveries']}
                    | ({'colour_map': colour} if colour else {}),

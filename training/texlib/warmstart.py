@@ -90,15 +90,22 @@ def unfuse(E):
 def fused_from_graph(model):
     """The fine nets.FusedSynthNet whose parameters are the loaded ONNX model's initializers of the same names. Export
     rewrites add constants of their own that are not parameters (onnxio.shuffles_as_convtranspose's one-hot weights),
-    so the parameters are taken by name and every one of them must be there."""
+    so the parameters are taken by name and every one of them must be there. Up-convolutions that
+    onnxio.upconvs_as_phase_convs wrote as 2x2 get their 3x3 fused weights back (onnxio.fused_weights)."""
     from onnx import numpy_helper
     E = nets.FusedSynthNet(nets.SynthNet(fine=True)).eval()
     graph = {t.name: t for t in model.graph.initializer}
-    want = E.state_dict().keys()
+    want = E.state_dict()
     missing = [k for k in want if k not in graph]
     if missing:
         raise ValueError(f'not a fused fine SynthNet graph: no initializer {missing[0]}')
-    E.load_state_dict({k: torch.from_numpy(numpy_helper.to_array(graph[k]).copy()) for k in want})
+    sd = {}
+    for k, ref in want.items():
+        a = numpy_helper.to_array(graph[k]).copy()
+        if a.ndim == 4 and a.shape[2:] == (2, 2) and tuple(ref.shape[2:]) == (3, 3):
+            a = onnxio.fused_weights(a)
+        sd[k] = torch.from_numpy(a)
+    E.load_state_dict(sd)
     return E
 
 
