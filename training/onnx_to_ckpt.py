@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Recovers a train_repair.py checkpoint from the exported repair model (models/repair.onnx), for fine-tuning on a
 machine without the training checkpoints: the graph's initializers carry the PyTorch names of
-nets.ExportRepairNet (net.e1.weight ... net.d2.bias, out_x.weight/bias, out_in.weight); RepairNet.out is put back
+nets.ExportRepairNet (net.e1.weight ... net.red.bias, out_x.weight/bias, out_in.weight, and since session 8
+d3_up/d3_skip, d2_up/d2_skip: the decoder convs are put back from their phase and skip parts, nets.unphase_up_weight;
+exports before that carry net.d3/net.d2 themselves); RepairNet.out is put back
 from ExportRepairNet's split (out.weight[:, :dec] = out_x.weight, out.weight[:, dec:, 0, 0] = out_in.weight
 flattened channel-major (c*4 + i*2 + j), out.bias = out_x.bias). The recovered RepairNet is checked against the
 parity fixture tests/fixtures/parity/repair_*.bin (a PyTorch output saved at export) and against ONNX Runtime on the
@@ -31,6 +33,8 @@ def recipe_from_manifest(text):
     body = text.split('[, decay]): ', 1)[1]
     recipe = []
     for part in body.split('; '):
+        if not re.match(r'\d+: ', part):
+            continue   # a note of a later graph rewrite (rewrite_graphs.py), not a training phase
         start, rest = part.split(': ', 1)
         fields = rest.split(', ')
         p = [int(start), float(fields[0]), STAGES.index(fields[1]), float(fields[2])]
@@ -54,12 +58,18 @@ def load_repairnet(onnx_path):
     cout, dec = wx.shape[:2]
     sd['out.weight'] = torch.cat([wx, win.reshape(cout, -1)[:, :, None, None]], 1)   # inverse of ExportRepairNet
     sd['out.bias'] = bx.clone()
+    for d in ('d3', 'd2'):   # since session 8: each decoder conv exported as PhaseUpConv + a skip conv (ExportRepairNet)
+        if f'{d}_up.conv.weight' in init:
+            up = nets.unphase_up_weight(init[f'{d}_up.conv.weight'])
+            sd[f'{d}.weight'] = torch.cat([up, init[f'{d}_skip.weight']], 1)
+            sd[f'{d}.bias'] = init[f'{d}_skip.bias'].clone()
     G.load_state_dict(sd)   # strict: every RepairNet parameter present, nothing left over
-    # round trip: the export split of the recovered net reproduces the graph's tensors exactly
+    # round trip: the export form of the recovered net reproduces the graph's tensors (exactly, except the phase
+    # weights, which go through a least-squares inverse)
     E = G.for_export()
     for k, v in E.state_dict().items():
-        if k in init and not torch.equal(v, init[k]):
-            raise SystemExit(f'{k}: the split of the recovered weights differs from the graph')
+        if k in init and not (torch.equal(v, init[k]) or ('_up.' in k and torch.allclose(v, init[k], rtol=0, atol=1e-6))):
+            raise SystemExit(f'{k}: the export form of the recovered weights differs from the graph')
     return G.eval()
 
 

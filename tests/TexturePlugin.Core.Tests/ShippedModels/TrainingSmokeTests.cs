@@ -86,6 +86,18 @@ public class TrainingSmokeTests
     }
 
     [Test]
+    public void ExportFormsComputeTheTrainedNetworks()
+    {
+        // ExportRepairNet (phase up-convolutions, split output conv) and the synthesis graph rewrite's weight maps
+        // against the networks as trained, in PyTorch; the script exits 1 naming the check that failed.
+        string script = Path.Combine(ShippedModelFiles.RepoRoot, "training", "check_export_forms.py");
+        var (code, stdout, stderr) = RunPython(script);
+        Assert.That(code, Is.EqualTo(0), stdout + stderr);
+        Assert.That(stdout.TrimEnd(), Does.EndWith("ok"));
+        Assert.That(stdout, Does.Contain("ExportRepairNet vs RepairNet at 40x72"));
+    }
+
+    [Test]
     public void UnreadableExemplarFailsWithOneClearLine()
     {
         string script = Path.Combine(ShippedModelFiles.RepoRoot, "training", "train_synth.py");
