@@ -3,7 +3,7 @@
 # Installs the system packages it needs when missing. Ends with the line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
-bash scripts/deps.sh libegl1 libgl1-mesa-dri libglfw3 python3-torch python3-torchvision python3-onnx python3-opencv python3-numpy
+bash scripts/deps.sh libegl1 libgl1-mesa-dri libglfw3 python3-torch python3-torchvision python3-onnx python3-opencv python3-numpy libopenblas0-openmp
 # The training smoke test's feature network: a pretrained ResNet18 ONNX from NuGet (nothing is built).
 dotnet restore training/featurenet/FeatureNet.csproj -v quiet >/dev/null
 results="$(mktemp -d)"
