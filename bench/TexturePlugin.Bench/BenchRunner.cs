@@ -53,7 +53,7 @@ public static class BenchRunner
         if (synthOpened is SynthesisEngine synth)
         {
             using var owned = synth;
-            report.Notes.Add($"synthesis model '{synth.Manifest.Name}' on {synth.Session.Provider} ({synth.Session.ProviderReason})");
+            report.Notes.Add($"synthesis model '{synth.Manifest.Name}'{Cost(synth.Manifest)} on {synth.Session.Provider} ({synth.Session.ProviderReason})");
             foreach (int size in new[] { 256, 512, 1024, 2048 })
             {
                 if (size % synth.Unit != 0)
@@ -114,7 +114,7 @@ public static class BenchRunner
         if (repairOpened is RepairEngine repair)
         {
             using var owned = repair;
-            report.Notes.Add($"repair model '{repair.Manifest.Name}' on {repair.Session.Provider}, tile margin {repair.Margin} px " +
+            report.Notes.Add($"repair model '{repair.Manifest.Name}'{Cost(repair.Manifest)} on {repair.Session.Provider}, tile margin {repair.Margin} px " +
                 $"(receptive field {repair.Manifest.ReceptiveField} px), guide context {repair.GuideContext} px, guide step {repair.GuideStep}, tile quantum {repair.TileQuantum} px, {repair.Lanes} lane{(repair.Lanes == 1 ? "" : "s")} of {repair.Session.Config.IntraOpThreads} thread(s)");
             var work = texture256.Clone();
             foreach (string kind in DamageMasks.Kinds)
@@ -365,6 +365,18 @@ public static class BenchRunner
             }
         }
         return null;
+    }
+
+    /// <summary>" (N parameters, G GFLOP per 256x256)" from the manifest's metrics (GFLOP of the exported graph's
+    /// convolutions, training/texlib/onnxio.graph_gflops), or "" when it has neither.</summary>
+    public static string Cost(ModelManifest manifest)
+    {
+        var parts = new List<string>();
+        if (manifest.Metrics.TryGetValue("params", out double p))
+            parts.Add(p.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " parameters");
+        if (manifest.Metrics.TryGetValue("gflop_per_256x256", out double g))
+            parts.Add(g.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " GFLOP per 256x256");
+        return parts.Count == 0 ? "" : " (" + string.Join(", ", parts) + ")";
     }
 
     private static void Reset(RgbaImage work, RgbaImage original) => Buffer.BlockCopy(original.Pixels, 0, work.Pixels, 0, original.Pixels.Length);

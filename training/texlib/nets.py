@@ -172,14 +172,19 @@ class RepairNet(nn.Module):
         x = self.ps(self.out(torch.cat([x, self.s2d(x0)], 1)))
         return torch.clamp(guide + x, -1.0, 1.0)
 
-    def decode(self, image, mask, guide):
-        """(the stacked inputs x0, the decoder's 1/2-resolution features): everything before the output convolution."""
+    def encode(self, image, mask, guide):
+        """(the stacked inputs x0, the encoder's features at 1/2, 1/4 and 1/8 resolution)."""
         x0 = torch.cat([image, mask, guide], dim=1)
         a = F.leaky_relu(self.e1(x0), 0.2)
         b = F.leaky_relu(self.e2(a), 0.2)
         c = F.leaky_relu(self.e3(b), 0.2)
         for m in self.mid:
             c = c + F.leaky_relu(m(c), 0.2)
+        return x0, a, b, c
+
+    def decode(self, image, mask, guide):
+        """(the stacked inputs x0, the decoder's 1/2-resolution features): everything before the output convolution."""
+        x0, a, b, c = self.encode(image, mask, guide)
         x = F.interpolate(self.red(c), scale_factor=2.0, mode='nearest')
         x = F.leaky_relu(self.d3(torch.cat([x, b], 1)), 0.2)
         x = F.interpolate(x, scale_factor=2.0, mode='nearest')
@@ -226,12 +231,7 @@ class ExportRepairNet(nn.Module):
 
     def forward(self, image, mask, guide):
         n = self.net
-        x0 = torch.cat([image, mask, guide], dim=1)
-        a = F.leaky_relu(n.e1(x0), 0.2)
-        b = F.leaky_relu(n.e2(a), 0.2)
-        c = F.leaky_relu(n.e3(b), 0.2)
-        for m in n.mid:
-            c = c + F.leaky_relu(m(c), 0.2)
+        x0, a, b, c = n.encode(image, mask, guide)
         x = F.leaky_relu(self.d3_up(n.red(c)) + self.d3_skip(b), 0.2)
         x = F.leaky_relu(self.d2_up(x) + self.d2_skip(a), 0.2)
         return torch.clamp(guide + n.ps(self.out_x(x) + self.out_in(x0)), -1.0, 1.0)
