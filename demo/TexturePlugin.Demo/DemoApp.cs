@@ -31,7 +31,7 @@ internal sealed class DemoApp : IDisposable
     private readonly List<string> _hud = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private IDemoMode _mode;
-    private double _uploadMs;
+    private readonly UploadFigure _upload = new();
     private double _hudBuiltAt = -1;
     private long _frame;
     private double _lastTime;
@@ -196,7 +196,7 @@ internal sealed class DemoApp : IDisposable
         _registry.ProcessPending();
         int width = _surface.Width, height = _surface.Height;
         if (_registry.LastUploadBytes > 0)
-            _uploadMs = _uploadMs == 0 ? _registry.LastUploadMilliseconds : _uploadMs * 0.9 + _registry.LastUploadMilliseconds * 0.1;
+            _upload.Add(_registry.LastUploadMilliseconds);
         float hudScale = Math.Max(2f, height / 240f);
         _context.TopReserved = _options.Hud ? 12 + (6 * 5 + 1) * hudScale : 0;
         _mode.Layout(_context, width, height);
@@ -288,7 +288,7 @@ internal sealed class DemoApp : IDisposable
         string infer = double.IsNaN(inference) && !double.IsNaN(firstRun)
             ? $"first run {firstRun:0} ms (model load)"
             : $"infer {inference:0.0} ms";
-        return $"{infer}, upload {_uploadMs:0.00} ms, {_fps:0} fps, {provider}";
+        return $"{infer}, {_upload}, {_fps:0} fps, {provider}";
     }
 
     private List<string> HudLines()
