@@ -310,17 +310,13 @@ class PhaseUpConv(nn.Module):
 
     def __init__(self, w):
         super().__init__()
-        from .onnxio import phase_weights
+        from .onnxio import phase_weights, shifted_onehot
         cout, cin = w.shape[:2]
         self.conv = CircConv(cin, 4 * cout, k=2)
         self.conv.weight.data = torch.from_numpy(phase_weights(fused_up_weight(w).numpy()))
         self.conv.bias = None
         self.ct = nn.ConvTranspose2d(4 * cout, cout, 2, stride=2, padding=1, groups=cout, bias=False)
-        onehot = torch.zeros(4 * cout, 1, 2, 2)
-        for k in range(4 * cout):
-            a, b = (k % 4) // 2, k % 2
-            onehot[k, 0, 1 - a, 1 - b] = 1.0
-        self.ct.weight.data = onehot
+        self.ct.weight.data = torch.from_numpy(shifted_onehot(cout))
 
     def forward(self, x):
         return self.ct(self.conv(x))

@@ -182,6 +182,17 @@ def fused_weights(w2):
     return w3
 
 
+def shifted_onehot(c):
+    """The one-hot ConvTranspose weights (4 * c, 1, 2, 2) of a phase convolution (group c, stride 2, pads 1): input
+    channel k of offset (a, b) = _phase_of(k) lands at output pixel (2y + a, 2x + b) from position (y + a, x + b)."""
+    import numpy as np
+    w = np.zeros((4 * c, 1, 2, 2), np.float32)
+    for k in range(4 * c):
+        a, b = _phase_of(k)
+        w[k, 0, 1 - a, 1 - b] = 1.0
+    return w
+
+
 def upconvs_as_phase_convs(m):
     """Rewrites every fused up-convolution of ONNX model m (a 3x3 Conv without pads of its own, on an input padded by 1,
     whose 4*C outputs go only to the one-hot pixel-shuffle ConvTranspose of shuffles_as_convtranspose) as a 2x2 Conv
@@ -226,10 +237,7 @@ def upconvs_as_phase_convs(m):
         w2 = phase_weights(w3)
         if w2 is None:
             continue
-        shifted = np.zeros_like(onehot)
-        for k in range(4 * c):
-            a, b = _phase_of(k)
-            shifted[k, 0, 1 - a, 1 - b] = 1.0
+        shifted = shifted_onehot(c)
         init[n.input[1]].CopyFrom(numpy_helper.from_array(w2, n.input[1]))
         if 'kernel_shape' in attrs:
             attrs['kernel_shape'].ints[:] = [2, 2]
@@ -267,7 +275,6 @@ def graph_gflops(m, shapes):
         if n.op_type not in ('Conv', 'ConvTranspose'):
             continue
         w = weights[n.input[1]]
-        group = next((a.i for a in n.attribute if a.name == 'group'), 1)
         side = n.output[0] if n.op_type == 'Conv' else n.input[0]
         if side not in dims:
             raise ExportError(f'{n.name}: shape inference left the shape of {side} unknown')
