@@ -2,7 +2,8 @@
 """Train-your-own for the shared synthesis eval: synth_eval.py --project
   '/usr/bin/python3 training/eval_synth.py {exemplar} {out} {size} {seed}'
 Trains one model per exemplar with train_synth.py (budget --minutes, default from $TEXPLUG_EVAL_MINUTES
-or 4.5; cached by the exemplar's hash in $TEXPLUG_EVAL_CACHE, default /work/ckpt/eval-synth), then
+or 4.5; cached by the exemplar's hash in $TEXPLUG_EVAL_CACHE, default /work/ckpt/eval-synth; more train_synth.py
+arguments in $TEXPLUG_EVAL_TRAIN_ARGS, e.g. '--crop 192'), then
 generates SIZE x SIZE with the seed through ONNX Runtime (training/ortrun)."""
 import os, sys, hashlib, subprocess
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -21,7 +22,8 @@ def main():
         os.makedirs(cache, exist_ok=True)
         log = open(os.path.join(cache, name + '.log'), 'w')
         r = subprocess.run([sys.executable, os.path.join(HERE, 'train_synth.py'), '--exemplar', ex, '--minutes', str(minutes),
-                            '--name', name, '--out', cache, '--threads', os.environ.get('TEXPLUG_EVAL_THREADS', '1')],
+                            '--name', name, '--out', cache, '--threads', os.environ.get('TEXPLUG_EVAL_THREADS', '1')]
+                           + os.environ.get('TEXPLUG_EVAL_TRAIN_ARGS', '').split(),
                            stdout=log, stderr=subprocess.STDOUT)
         if r.returncode != 0:
             raise SystemExit(f'training on {ex} failed, see {cache}/{name}.log')

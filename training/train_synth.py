@@ -32,7 +32,7 @@ def run(a):
     rgb = images.fit_exemplar(rgb, a.max_side)
     featurenet.resnet18()   # fail early when the feature network is missing
     progress(0.0, f'exemplar {a.exemplar} {w}x{h} -> {rgb.shape[1]}x{rgb.shape[0]}')
-    crop = 128 if min(rgb.shape[:2]) >= 128 else 64
+    crop = min(a.crop, min(rgb.shape[:2])) // 8 * 8 if min(rgb.shape[:2]) >= 128 else 64
     init, init_note = None, None
     if a.init:
         # warm start from a shipped material (texlib/warmstart.py): its graph un-fused into a SynthNet, checked vs ORT
@@ -135,6 +135,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--gan', type=float, default=0.0, help='adversarial weight (0 = texture losses only; measured better in a 5-minute budget)')
     ap.add_argument('--batch', type=int, default=1)
+    ap.add_argument('--crop', type=int, default=128, help='training crop side (capped at the exemplar; exemplars under 128 px use 64)')
     ap.add_argument('--arch', choices=('fine', 'conv', 'patch'), default='fine',
                     help='SynthNet with fine noise inputs (default), plain SynthNet, or the experimental PatchSynthNet')
     ap.add_argument('--max-side', type=int, default=256, help='exemplars larger than this are downscaled')
