@@ -135,7 +135,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--gan', type=float, default=0.0, help='adversarial weight (0 = texture losses only; measured better in a 5-minute budget)')
     ap.add_argument('--batch', type=int, default=1)
-    ap.add_argument('--crop', type=int, default=128, help='training crop side (capped at the exemplar; exemplars under 128 px use 64)')
+    ap.add_argument('--crop', type=int, default=192, help='training crop side (capped at the exemplar; exemplars under 128 px use 64); 192 since session 8 (128 before: models/README.md)')
     ap.add_argument('--arch', choices=('fine', 'conv', 'patch'), default='fine',
                     help='SynthNet with fine noise inputs (default), plain SynthNet, or the experimental PatchSynthNet')
     ap.add_argument('--max-side', type=int, default=256, help='exemplars larger than this are downscaled')
