@@ -10,12 +10,19 @@ from texlib import onnxio
 ROOT = os.path.abspath(os.path.join(HERE, '..'))
 
 
+def input_shapes(manifest, size):
+    """A model's input shapes for a size x size output (synthesis: its noise cells)."""
+    if manifest['kind'] == 'synthesis':
+        c, cell = manifest['noise']['channels'], manifest['noise']['cell']
+        return {'noise': (1, c, size // cell, size // cell)}
+    return {i['name']: (1, i['channels'], size, size) for i in manifest['inputs']}
+
+
 def timing_shapes(manifest):
     """The input shapes a model is timed at and the manifest key of the figure: synthesis 512x512, repair 256x256."""
     if manifest['kind'] == 'synthesis':
-        c, cell = manifest['noise']['channels'], manifest['noise']['cell']
-        return {'noise': (1, c, 512 // cell, 512 // cell)}, 'ort_ms_512x512_2threads'
-    return {i['name']: (1, i['channels'], 256, 256) for i in manifest['inputs']}, 'ort_ms_256x256_2threads'
+        return input_shapes(manifest, 512), 'ort_ms_512x512_2threads'
+    return input_shapes(manifest, 256), 'ort_ms_256x256_2threads'
 
 
 def main():

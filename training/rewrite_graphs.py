@@ -20,7 +20,7 @@ ROOT = os.path.abspath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
 import numpy as np, onnx
 from texlib import onnxio
-from retime import timing_shapes
+from retime import timing_shapes, input_shapes
 
 TOLERANCE = 1e-5
 REWRITES = (
@@ -104,12 +104,7 @@ def main():
                 os.remove(tmp)
         b, a = float(np.median(before)), float(np.median(after))
         man['metrics'][key] = round(a, 2)
-        if man['kind'] == 'synthesis':
-            c, cell = man['noise']['channels'], man['noise']['cell']
-            at256 = {'noise': (1, c, 256 // cell, 256 // cell)}
-        else:
-            at256 = {i['name']: (1, i['channels'], 256, 256) for i in man['inputs']}
-        man['metrics']['gflop_per_256x256'] = round(onnxio.graph_gflops(onnx.load(path), at256), 4)
+        man['metrics']['gflop_per_256x256'] = round(onnxio.graph_gflops(onnx.load(path), input_shapes(man, 256)), 4)
         man['metrics']['load_average_when_timed'] = round(os.getloadavg()[0], 2)
         for _, _, note in done:
             man['provenance']['recipe'] += '; ' + note

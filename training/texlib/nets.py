@@ -241,25 +241,6 @@ def count_params(m):
     return sum(p.numel() for p in m.parameters())
 
 
-def gflops(model, inputs):
-    """Multiply-adds x 2 of every Conv2d for the given inputs, in GFLOP."""
-    total = [0]
-
-    def hook(mod, inp, out):
-        k = mod.weight.shape[1] * mod.weight.shape[2] * mod.weight.shape[3]
-        total[0] += 2 * out.numel() * k
-
-    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
-    with torch.no_grad():
-        model(*inputs)
-    if isinstance(model, PatchSynthNet):   # the functional transposed convolution: (h+2)(w+2) cells x K x 3 x 16 x 16
-        n = inputs[0]
-        total[0] += 2 * (n.shape[2] + 2) * (n.shape[3] + 2) * model.atoms.numel()
-    for h in hs:
-        h.remove()
-    return total[0] / 1e9
-
-
 def fused_up_weight(w):
     """The weights (4 * cout, cin, 3, 3) of a circular 3x3 convolution at the low resolution, followed by PixelShuffle(2),
     that computes the circular 3x3 convolution with weights w (cout, cin, 3, 3) applied after nearest x2 upsampling."""
