@@ -4,6 +4,8 @@
   since session 7);
 - fused up-convolutions of a synthesis graph as 2x2 phase convolutions (onnxio.upconvs_as_phase_convs, every export
   since session 8);
+- activations after a pixel shuffle moved before it, so ONNX Runtime fuses them into the convolution, and the Clip after
+  tanh dropped (onnxio.activations_before_shuffles, every export since session 9);
 - the repair model re-exported in nets.ExportRepairNet's current form (its weights recovered from the graph by
   onnx_to_ckpt.load_repairnet, the file's metadata kept), when the graph still has the decoder convolutions of an
   earlier form (net.d3.weight).
@@ -26,6 +28,8 @@ TOLERANCE = 1e-5
 REWRITES = (
     (onnxio.shuffles_as_convtranspose, 'pixel shuffles exported as one-hot ConvTranspose (shuffle_ct.py, same outputs)'),
     (onnxio.upconvs_as_phase_convs, 'fused up-convolutions exported as 2x2 phase convolutions (rewrite_graphs.py, same outputs)'),
+    (onnxio.activations_before_shuffles, 'activations moved before the pixel-shuffle ConvTransposes and the Clip after '
+                                         'tanh dropped (rewrite_graphs.py, same bytes)'),
 )
 REPAIR_NOTE = ('re-exported in nets.ExportRepairNet\'s session-8 form (decoder convolutions as PhaseUpConv + skip '
                'convolution; rewrite_graphs.py, same outputs)')

@@ -17,10 +17,11 @@ from texlib import nets, losses, corpus, damage
 from texlib.guide import coarse_copy_guide
 from texlib.images import to_tensor
 
-CROP = 128
+CROP = 128   # the default of --crop
+HOLE_DIV = 12   # the default of --hole-div
 
 
-def sample(rng, images):
+def sample(rng, images, CROP=CROP, hole_div=HOLE_DIV):
     name, im, _ = images[int(rng.integers(len(images)))]
     h, w = im.shape[:2]
     scale = rng.uniform(0.5, 1.0) if min(h, w) >= 2 * CROP else 1.0
@@ -34,13 +35,13 @@ def sample(rng, images):
     if rng.random() < 0.5:
         c = c[:, ::-1]
     c = np.ascontiguousarray(c)
-    m = damage.random_mask(rng, CROP, CROP)
+    m = damage.random_mask(rng, CROP, CROP, hole_div=hole_div)
     g = coarse_copy_guide(c, m)
     return c, m, g
 
 
-def batch(rng, images, n):
-    cs, ms, gs = zip(*[sample(rng, images) for _ in range(n)])
+def batch(rng, images, n, crop=CROP, hole_div=HOLE_DIV):
+    cs, ms, gs = zip(*[sample(rng, images, crop, hole_div) for _ in range(n)])
     gt = torch.cat([to_tensor(c) for c in cs])
     mask = torch.from_numpy(np.stack(ms)).float()[:, None]
     guide = torch.cat([to_tensor(g) for g in gs])
@@ -71,6 +72,13 @@ def main():
     ap.add_argument('--anneal', type=float, default=0.0,
                     help='decay both learning rates linearly over this run to this fraction of 2e-4 (0 = constant); '
                          'the run\'s progress is the larger of its time and --steps fractions')
+    ap.add_argument('--crop', type=int, default=CROP, help='training crop side (128 for every phase before session 9)')
+    ap.add_argument('--hole-div', type=int, default=HOLE_DIV,
+                    help='largest hole semi-axis = crop / this (12 before session 9: 10 px at 128, where the shared '
+                         'eval\'s 256x256 holes reach 17 px)')
+    ap.add_argument('--d-from', default='',
+                    help='take the discriminator (and its Adam state) from this checkpoint instead (e.g. a run that '
+                         'trained one against nearly the same generator)')
     ap.add_argument('--d-warmup', type=int, default=0,
                     help='first train only the discriminator for this many iterations (generator frozen, steps not counted)')
     a = ap.parse_args()
@@ -78,6 +86,9 @@ def main():
     torch.manual_seed(a.seed)
     images = corpus.repair_corpus()
     print(f'corpus: {len(images)} supertuxkart-data textures', flush=True)
+    if a.crop != CROP:
+        images = [t for t in images if min(t[1].shape[:2]) >= a.crop]
+        print(f'{len(images)} of them at least {a.crop} px on both sides', flush=True)
     G, D = nets.RepairNet(), losses.PatchDiscriminator()
     og = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
@@ -97,9 +108,19 @@ def main():
             for g in opt.param_groups:
                 g['lr'] = 2e-4
         print(f'resumed {a.ckpt} at step {step}, {seconds / 60:.1f} min trained', flush=True)
+        if a.d_from:
+            sd = torch.load(a.d_from)
+            D.load_state_dict(sd['D']); od.load_state_dict(sd['od'])
+            for g in od.param_groups:
+                g['lr'] = 2e-4
+            print(f'discriminator from {a.d_from} (step {sd["step"]})', flush=True)
     phase = [step, a.perc_weight, a.perc_upto, a.adv_weight] + ([a.lp_weight] if a.lp_weight else [])
-    if a.anneal or a.d_warmup:
+    if a.anneal or a.d_warmup or a.crop != CROP or a.hole_div != HOLE_DIV or a.d_from:
         extra = {}
+        if a.crop != CROP or a.hole_div != HOLE_DIV:
+            extra.update({'crop': a.crop, 'batch': a.batch, 'hole_div': a.hole_div})
+        if a.d_from:
+            extra['d_from'] = os.path.basename(a.d_from)
         if a.anneal:
             extra.update({'anneal_to': a.anneal, 'steps': a.steps, 'minutes': a.minutes})
         if a.d_warmup:
@@ -136,7 +157,7 @@ def main():
             for opt in (og, od):
                 for g in opt.param_groups:
                     g['lr'] = 2e-4 * (1.0 - (1.0 - a.anneal) * min(1.0, done))
-        gt, mask, guide = batch(rng, images, a.batch)
+        gt, mask, guide = batch(rng, images, a.batch, a.crop, a.hole_div)
         dmg = gt * (1 - mask)
         if warm < a.d_warmup:   # discriminator only, against the generator as it is
             with torch.no_grad():
@@ -168,7 +189,7 @@ def main():
         for k, v in (('l1', l1), ('perc', perc)):
             avg[k] = 0.98 * avg.get(k, float(v)) + 0.02 * float(v)
         step += 1
-        if step % 50 == 0:
+        if step % 50 == 0 or (a.steps and a.steps - start_step <= 50 and step == a.steps):
             print(f'progress {min(1.0, (seconds - start_seconds) / max(1e-9, budget - start_seconds)):.4f} step {step} '
                   f'{seconds / 60:.1f} min ' + ' '.join(f'{k} {v:.4f}' for k, v in avg.items()), flush=True)
         if time.time() - last_ck > a.ckpt_minutes * 60:

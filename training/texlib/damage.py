@@ -3,7 +3,8 @@
 import numpy as np, cv2
 
 
-def random_mask(rng, h, w):
+def random_mask(rng, h, w, hole_div=12):
+    """hole_div: the largest hole semi-axis is w // hole_div."""
     kind = rng.choice(['scratch', 'holes', 'block', 'seam', 'mix'], p=[0.25, 0.25, 0.25, 0.1, 0.15])
     m = np.zeros((h, w), np.uint8)
     if kind in ('scratch', 'mix'):
@@ -15,7 +16,7 @@ def random_mask(rng, h, w):
     if kind in ('holes', 'mix'):
         for _ in range(int(rng.integers(1, 8))):
             c = tuple(int(v) for v in rng.integers(0, [w, h]))
-            ax = tuple(int(v) for v in rng.integers(3, max(4, w // 12), 2))
+            ax = tuple(int(v) for v in rng.integers(3, max(4, w // hole_div), 2))
             cv2.ellipse(m, c, ax, float(rng.integers(0, 180)), 0, 360, 1, -1)
     if kind in ('block', 'mix'):
         bs = int(rng.integers(w // 8, w // 2 + 1))

@@ -252,6 +252,102 @@ def upconvs_as_phase_convs(m):
     return count
 
 
+ELEMENTWISE_ACTIVATIONS = ('LeakyRelu', 'Relu', 'Tanh', 'Sigmoid')
+
+
+def activations_before_shuffles(m):
+    """Moves every elementwise activation (LeakyRelu, Relu, Tanh, Sigmoid) that follows a one-hot pixel-shuffle
+    ConvTranspose (shuffles_as_convtranspose, upconvs_as_phase_convs) to the ConvTranspose's input when that input is a
+    Conv's only use, and drops a Clip to [-1, 1] (or wider) that follows a Tanh so moved. Why: ONNX Runtime fuses an
+    activation into the Conv before it (no pass of its own), but not into the ConvTranspose; the shuffle only moves
+    values (each output is one input times 1 plus zeros), so f(shuffle(x)) = shuffle(f(x)), bit for bit. The Clip was
+    there because ONNX Runtime's tanh can exceed 1 by an ulp; every host maps floats to bytes with a clamp (the C#
+    engine's TensorConvert, generate.py), so the bytes do not change. Session 9: synthesis 512^2 on one thread lost
+    its Tanh, Clip and two LeakyRelu passes (~1.2 ms of 22 in the profile). Returns the number of nodes moved or dropped."""
+    from onnx import numpy_helper
+    import numpy as np
+    init = {t.name: t for t in m.graph.initializer}
+    consumers, producer = {}, {}
+    for n in m.graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+        for o in n.output:
+            producer[o] = n
+    outputs = {o.name for o in m.graph.output}
+
+    def onehot_shuffle(n):
+        if n.op_type != 'ConvTranspose' or len(n.input) != 2 or n.input[1] not in init:
+            return False
+        w = numpy_helper.to_array(init[n.input[1]])
+        return w.ndim == 4 and w.shape[1] == 1 and np.all((w == 0) | (w == 1)) and np.all(w.reshape(w.shape[0], -1).sum(1) == 1)
+
+    count, drop = 0, set()
+    for ct in list(m.graph.node):
+        if not onehot_shuffle(ct) or ct.output[0] in outputs:
+            continue
+        cons = consumers.get(ct.output[0], [])
+        conv = producer.get(ct.input[0])
+        if (len(cons) != 1 or cons[0].op_type not in ELEMENTWISE_ACTIVATIONS or conv is None or conv.op_type != 'Conv'
+                or len(consumers.get(ct.input[0], [])) != 1 or ct.input[0] in outputs):
+            continue
+        act = cons[0]
+        # conv -> x -> ct -> y -> act -> z   becomes   conv -> x -> act -> y -> ct -> z
+        x, y, z = ct.input[0], ct.output[0], act.output[0]
+        act.input[0], act.output[0] = x, y
+        ct.input[0], ct.output[0] = y, z
+        count += 1
+        if act.op_type == 'Tanh':
+            after = consumers.get(z, [])
+            if len(after) == 1 and after[0].op_type == 'Clip' and len(after[0].input) == 3:
+                clip = after[0]
+                lo, hi = (_constant_value(m, i) for i in clip.input[1:])
+                if lo is not None and hi is not None and lo <= -1 and hi >= 1:
+                    ct.output[0] = clip.output[0]
+                    drop.add(id(clip))
+                    count += 1
+    if drop:
+        keep = [n for n in m.graph.node if id(n) not in drop]
+        del m.graph.node[:]
+        m.graph.node.extend(keep)
+    # ONNX wants nodes in topological order: the activation now comes before the ConvTranspose
+    if count:
+        _topological_sort(m)
+        del m.graph.value_info[:]
+    return count
+
+
+def _constant_value(m, name):
+    """The scalar value of an initializer or Constant node output, or None."""
+    from onnx import numpy_helper
+    for t in m.graph.initializer:
+        if t.name == name:
+            return float(numpy_helper.to_array(t))
+    for n in m.graph.node:
+        if n.op_type == 'Constant' and n.output[0] == name:
+            for a in n.attribute:
+                if a.name == 'value':
+                    return float(numpy_helper.to_array(a.t))
+    return None
+
+
+def _topological_sort(m):
+    known = {i.name for i in m.graph.input} | {t.name for t in m.graph.initializer} | {''}
+    pending, ordered = list(m.graph.node), []
+    while pending:
+        rest = []
+        for n in pending:
+            if all(i in known for i in n.input):
+                ordered.append(n)
+                known.update(n.output)
+            else:
+                rest.append(n)
+        if len(rest) == len(pending):
+            raise ExportError('the graph has a cycle or an unknown input')
+        pending = rest
+    del m.graph.node[:]
+    m.graph.node.extend(ordered)
+
+
 def graph_gflops(m, shapes):
     """Multiply-adds x 2 of the Conv and ConvTranspose nodes of ONNX model m (as exported, after the rewrites above)
     for the input shapes given (dict name -> shape tuple), in GFLOP; shapes from ONNX shape inference."""
@@ -305,6 +401,7 @@ def export(model, args, input_names, output_name, path, metadata, wrap=False):
             p = m.metadata_props.add(); p.key = k; p.value = str(v)
         shuffles_as_convtranspose(m)
         upconvs_as_phase_convs(m)
+        activations_before_shuffles(m)
         onnx.checker.check_model(m)
         if wrap:
             wrap_pads(m)
