@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TexturePlugin.Core;
 using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Inference;
 using TexturePlugin.Core.Models;
 using TexturePlugin.Core.Repair;
 using TexturePlugin.Core.Synthesis;
@@ -65,10 +66,12 @@ public static class BenchRunner
                 report.Rows.Add(new BenchRow($"synthesis {size}x{size}", ms, "ms", size == 512 ? Synth512TargetMs : null));
                 if (size == 512)
                 {
-                    // The model's own run (ONNX Runtime, noise already in place, no conversion), interleaved call by call
-                    // with the engine's, so both medians come from the same moments of a machine whose speed drifts.
-                    using (var runner = synth.Session.CreateRunner(new Dictionary<string, int[]>
-                               { [synth.Session.Inputs[0].Name] = new[] { 1, synth.NoiseChannels, size / synth.Cell, size / synth.Cell } }))
+                    // The model's own run (ONNX Runtime, noise already in place, no conversion) on the session the engine
+                    // runs a one-tile 512^2 on, interleaved call by call with the engine's, so both medians come from the
+                    // same moments of a machine whose speed drifts.
+                    ModelSession bareSession = (synth.OneTileOnAllCores && synth.Lanes > 1 ? synth.OneTileSession : null) ?? synth.Session;
+                    using (var runner = bareSession.CreateRunner(new Dictionary<string, int[]>
+                               { [bareSession.Inputs[0].Name] = new[] { 1, synth.NoiseChannels, size / synth.Cell, size / synth.Cell } }))
                     {
                         var rng = new Random(5);
                         Span<float> noise = runner.Input(0);
@@ -76,16 +79,28 @@ public static class BenchRunner
                             noise[i] = (float)(rng.NextDouble() * 2 - 1);
                         var (engineMs, modelMs) = Interleaved(warmup, 2 * runs, () => synth.GenerateInto(target, 7), () => runner.Run());
                         report.Rows.Add(new BenchRow("synthesis 512x512, interleaved with the model's run alone", engineMs, "ms", Synth512TargetMs,
-                            modelMs, "ONNX Runtime run alone"));
+                            modelMs, $"ONNX Runtime run alone ({bareSession.Config.IntraOpThreads} thread{(bareSession.Config.IntraOpThreads == 1 ? "" : "s")})"));
                     }
-                    // One lane (one whole-texture pass) beside the default lanes (strips on the cores), same run.
+                    // The default (one pass on every core) beside strips on the single-threaded lanes and one lane's single
+                    // thread, interleaved call by call.
                     int synthLanes = synth.Lanes;
+                    if (synthLanes > 1 && synth.OneTileOnAllCores && synth.OneTileSession is ModelSession wide)
+                    {
+                        var (defaultMs, stripsMs) = Interleaved(warmup, 2 * runs, () => synth.GenerateInto(target, 7), () =>
+                        {
+                            synth.OneTileOnAllCores = false;
+                            synth.GenerateInto(target, 7);
+                            synth.OneTileOnAllCores = true;
+                        });
+                        report.Rows.Add(new BenchRow($"synthesis 512x512, {synthLanes} strips on single-threaded lanes (interleaved)", stripsMs, "ms", null,
+                            defaultMs, $"one pass on {wide.Config.IntraOpThreads} threads"));
+                    }
                     if (synthLanes > 1)
                     {
                         synth.Lanes = 1;
                         double oneLane = Median(warmup, runs, () => synth.GenerateInto(target, 7));
                         synth.Lanes = synthLanes;
-                        report.Rows.Add(new BenchRow($"synthesis 512x512, 1 lane (default {synthLanes})", oneLane, "ms", null, ms, $"{synthLanes} lanes"));
+                        report.Rows.Add(new BenchRow($"synthesis 512x512, 1 lane of 1 thread (default {synthLanes})", oneLane, "ms", null, ms, "default"));
                     }
                     // Animation: each frame 1/60 s later at half a noise slice per second.
                     int frame = 0;
@@ -115,7 +130,8 @@ public static class BenchRunner
         {
             using var owned = repair;
             report.Notes.Add($"repair model '{repair.Manifest.Name}'{Cost(repair.Manifest)} on {repair.Session.Provider}, tile margin {repair.Margin} px " +
-                $"(receptive field {repair.Manifest.ReceptiveField} px), guide context {repair.GuideContext} px, guide step {repair.GuideStep}, tile quantum {repair.TileQuantum} px, {repair.Lanes} lane{(repair.Lanes == 1 ? "" : "s")} of {repair.Session.Config.IntraOpThreads} thread(s)");
+                $"(receptive field {repair.Manifest.ReceptiveField} px), guide context {repair.GuideContext} px, guide step {repair.GuideStep}, tile quantum {repair.TileQuantum} px, {repair.Lanes} lane{(repair.Lanes == 1 ? "" : "s")} of {repair.Session.Config.IntraOpThreads} thread(s)" +
+                (repair.Lanes > 1 && repair.Session.Config.OneTileThreads > 1 ? $"; a pass of one tile on {Math.Min(repair.Session.Config.OneTileThreads, Environment.ProcessorCount)} threads" : ""));
             var work = texture256.Clone();
             foreach (string kind in DamageMasks.Kinds)
             {
@@ -123,6 +139,40 @@ public static class BenchRunner
                 log($"repair 256x256 {kind} ...");
                 double ms = Median(warmup, runs, () => repair.RepairInPlace(work, mask), () => Reset(work, texture256));
                 AddPeers(report, $"repair 256x256 {kind}", ms, Repair256TargetMs, peers, texture256, mask, runs, options.Quick);
+                Reset(work, texture256);
+                int tileCount = repair.RepairInPlace(work, mask).Count;
+                if (tileCount == 1 && repair.Lanes > 1 && repair.OneTileOnAllCores)
+                {
+                    // One tile: the default runs it on every core; beside it, interleaved, the tile on one lane's thread.
+                    var (defaultMs, laneMs) = Interleaved(warmup, 2 * runs, () => { Reset(work, texture256); repair.RepairInPlace(work, mask); }, () =>
+                    {
+                        Reset(work, texture256);
+                        repair.OneTileOnAllCores = false;
+                        repair.RepairInPlace(work, mask);
+                        repair.OneTileOnAllCores = true;
+                    });
+                    report.Rows.Add(new BenchRow($"repair 256x256 {kind} (one tile), on one single-threaded lane (interleaved)", laneMs, "ms", null,
+                        defaultMs, "on every core"));
+                }
+                double share = repair.WholeTextureShare;
+                repair.WholeTextureShare = double.PositiveInfinity;
+                Reset(work, texture256);
+                int dirtyTiles = repair.RepairInPlace(work, mask).Count;
+                repair.WholeTextureShare = share;
+                if (dirtyTiles > tileCount)
+                {
+                    // The damage's dirty tiles cover most of the texture, so the default runs the whole texture as one
+                    // tile (RepairEngine.WholeTextureShare); beside it, interleaved, the dirty tiles on the lanes.
+                    var (defaultMs, tilesMs) = Interleaved(warmup, 2 * runs, () => { Reset(work, texture256); repair.RepairInPlace(work, mask); }, () =>
+                    {
+                        Reset(work, texture256);
+                        repair.WholeTextureShare = double.PositiveInfinity;
+                        repair.RepairInPlace(work, mask);
+                        repair.WholeTextureShare = share;
+                    });
+                    report.Rows.Add(new BenchRow($"repair 256x256 {kind} as its {dirtyTiles} dirty tiles (interleaved)", tilesMs, "ms", null,
+                        defaultMs, "whole texture, one tile"));
+                }
                 if (kind == "holes")
                 {
                     Reset(work, texture256);

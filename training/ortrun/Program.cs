@@ -95,6 +95,12 @@ internal static class Program
                 options.ProfileOutputPathPrefix = profile;
             }
 
+            // TEXPLUG_ORT_NO_SPIN=1: intra-op threads sleep between parallel sections instead of spinning
+            if (Environment.GetEnvironmentVariable("TEXPLUG_ORT_NO_SPIN") == "1")
+            {
+                options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            }
+
             using var session = new InferenceSession(model, options);
             var rng = new Random(0);
             var values = new List<OrtValue>();

@@ -11,6 +11,13 @@ public sealed class SessionConfig
     /// <summary>Threads inside one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Threads for a pass that is one tile, when the engine otherwise runs tiles side by side on single-threaded runs
+    /// (<see cref="ModelSession.OpenForOneTile"/>): 0 = none, every run uses <see cref="IntraOpThreads"/>. The engines'
+    /// <c>PreferredConfig</c> sets it to the processor count when <see cref="IntraOpThreads"/> was automatic.
+    /// </summary>
+    public int OneTileThreads { get; set; }
+
     /// <summary>GPU index for CUDA and DirectML.</summary>
     public int DeviceId { get; set; }
 

@@ -10,8 +10,8 @@ namespace TexturePlugin.Core.Synthesis;
 /// Texture synthesis with a synthesis model: seed and size in, texture out. Textures larger than
 /// <see cref="MaxTileSize"/> are generated in tiles whose noise windows and context margins wrap around the
 /// texture, so the result matches one pass and still tiles; the same seed gives the same bits. With
-/// <see cref="Lanes"/> above one, tiles run at the same time (one single-threaded run per core), and textures big
-/// enough are split into that many strips. Time moves the noise through the <see cref="GaussianNoiseField"/>'s
+/// <see cref="Lanes"/> above one, tiles run at the same time (one single-threaded run per core), and a texture that is
+/// one tile runs as one pass on every core (<see cref="OneTileOnAllCores"/>). Time moves the noise through the <see cref="GaussianNoiseField"/>'s
 /// slices for animation. Not thread-safe: one call at a time.
 /// </summary>
 public sealed class SynthesisEngine : IDisposable
@@ -24,6 +24,8 @@ public sealed class SynthesisEngine : IDisposable
     private readonly string _noiseName;
     private readonly string _outputName;
     private readonly Lane?[] _lanes = new Lane?[MaxLanes];
+    private readonly OneTileSession _oneTile;
+    private Lane? _oneTileLane;
     private readonly object _progressGate = new();
     private readonly Pass _pass = new();
     private GaussianNoiseField? _field;
@@ -57,10 +59,11 @@ public sealed class SynthesisEngine : IDisposable
         Range = manifest.ValueRange;
         Order = manifest.ChannelOrder;
         _laneCount = session.ConcurrentRuns(MaxLanes);
-        _lanes[0] = NewLane();
+        _lanes[0] = NewLane(session);
+        _oneTile = new OneTileSession(session);
     }
 
-    private Lane NewLane() => new(this, new RunnerCache(_session, (w, h) => new Dictionary<string, int[]>
+    private Lane NewLane(ModelSession session) => new(this, new RunnerCache(session, (w, h) => new Dictionary<string, int[]>
     {
         [_noiseName] = new[] { 1, NoiseChannels, h / Cell, w / Cell },
     }));
@@ -100,11 +103,15 @@ public sealed class SynthesisEngine : IDisposable
     public static SessionConfig PreferredConfig(SessionConfig? config)
     {
         config = config?.Clone() ?? new SessionConfig();
-        // One thread per run, and one run per core (Lanes): the fine-noise generators gain nothing from a second
-        // intra-op thread (bark 512^2: 13.8-14.2 ms on one thread, 13.6-14.1 ms on two, 2-vCPU VM), while two strips
-        // of 512x352 on one thread each take 9.4 ms side by side.
+        // One thread per run and one run per core (Lanes) for textures of several tiles (2048^2 on 2 vCPUs: 324-365 ms
+        // against 461-478 ms on two threads a run, session 9); a texture of one tile runs as one pass on every core
+        // (OneTileOnAllCores: bark 512^2 12.9 ms against 15.0 ms as two single-threaded strips, interleaved A/B). Before
+        // the phase convolutions (session 8) a second intra-op thread gained nothing.
         if (config.IntraOpThreads == 0)
+        {
             config.IntraOpThreads = 1;
+            config.OneTileThreads = Environment.ProcessorCount;
+        }
         return config;
     }
 
@@ -112,7 +119,8 @@ public sealed class SynthesisEngine : IDisposable
     /// Tiles that run at the same time, each on its own pre-allocated tensors (default: one per logical processor, at
     /// most <see cref="MaxLanes"/>, when runs are single-threaded on a provider without a run gate; otherwise one).
     /// With more than one lane a texture whose tiles are fewer than the lanes is cut into strips, if each strip keeps at
-    /// least four margins of its own (512x512 with the shipped models: two strips). Strips agree with one pass as tiles
+    /// least four margins of its own (512x512 with the shipped models: two strips), unless it is one tile that
+    /// <see cref="OneTileOnAllCores"/> runs as one pass. Strips agree with one pass as tiles
     /// do (<see cref="MaxTileSize"/>). Set it between calls.
     /// </summary>
     public int Lanes
@@ -121,6 +129,15 @@ public sealed class SynthesisEngine : IDisposable
         set => _laneCount = value is >= 1 and <= MaxLanes
             ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"Lanes must be 1 to {MaxLanes}.");
     }
+
+    /// <summary>
+    /// Whether a texture that fits one tile (<see cref="MaxTileSize"/>) runs as one pass on a second session whose runs
+    /// use every core (<see cref="ModelSession.OpenForOneTile"/>, opened on first use) instead of as strips on the lanes.
+    /// Default true; it applies only when the session was opened with automatic threads (the engines'
+    /// <c>PreferredConfig</c>) on a CPU with several cores. The result equals the lanes' within the strips' tolerance,
+    /// and is the same bits on every call either way. Set it between calls.
+    /// </summary>
+    public bool OneTileOnAllCores { get; set; } = true;
 
     /// <summary>The model's manifest.</summary>
     public ModelManifest Manifest { get; }
@@ -180,27 +197,29 @@ public sealed class SynthesisEngine : IDisposable
         int periodX = width / Cell, periodY = height / Cell;
         if (_field is null || _field.Seed != seed || _field.PeriodX != periodX || _field.PeriodY != periodY)
             _field = new GaussianNoiseField(seed, periodX, periodY);
-        if (_plan is null || _planKey != (width, height, MaxTileSize, _laneCount))
+        Lane? oneTile = OneTileOnAllCores && _laneCount > 1 && width <= MaxTileSize && height <= MaxTileSize ? OneTileLane() : null;
+        int parts = oneTile is null ? _laneCount : 1;
+        if (_plan is null || _planKey != (width, height, MaxTileSize, parts))
         {
-            _plan = SynthesisTile.Plan(width, height, MaxTileSize, Manifest.ReceptiveField, Unit, _laneCount);
-            _planKey = (width, height, MaxTileSize, _laneCount);
+            _plan = SynthesisTile.Plan(width, height, MaxTileSize, Manifest.ReceptiveField, Unit, parts);
+            _planKey = (width, height, MaxTileSize, parts);
             Array.Clear(_slices, 0, _slices.Length);
         }
         if (double.IsNaN(time) || double.IsInfinity(time))
             throw new ArgumentOutOfRangeException(nameof(time), time, "Animation time must be finite.");
         if (_slices.Length < _plan.Count)
             _slices = new NoiseSlices[_plan.Count];
-        int lanes = Math.Min(_laneCount, _plan.Count);
+        int lanes = Math.Min(parts, _plan.Count);
         Pass pass = _pass.Reset(target, time, progress, cancellationToken, lanes);
         if (lanes <= 1)
         {
-            _lanes[0]!.Run(pass, 0);
+            (oneTile ?? _lanes[0]!).Run(pass, 0);
             return;
         }
         // Tile t runs on lane t % lanes: the same tiles on the same lanes every call, so each lane's runner keeps its
         // tile's still noise. Lanes write disjoint cores of the target and their own tiles' noise slices.
         for (int l = 1; l < lanes; l++)
-            (_lanes[l] ??= NewLane()).Start(pass, l);
+            (_lanes[l] ??= NewLane(_session)).Start(pass, l);
         Exception? failure = null;
         try
         {
@@ -218,6 +237,19 @@ public sealed class SynthesisEngine : IDisposable
         }
         if (failure is not null)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    /// <summary>Whether a one-tile pass has run on the all-cores session (for tests).</summary>
+    internal bool OneTileSessionUsed => _oneTileLane is not null;
+
+    /// <summary>The session one-tile passes run on, opening it (null when there is none; for the bench's bare-model peer).</summary>
+    internal ModelSession? OneTileSession => _oneTile.Get();
+
+    private Lane? OneTileLane()
+    {
+        if (_oneTileLane is null && _oneTile.Get() is ModelSession session)
+            _oneTileLane = NewLane(session);
+        return _oneTileLane;
     }
 
     /// <summary>The manifest's per-channel colour curves (<see cref="ModelManifest.ColourLut"/>) on a region of the output.</summary>
@@ -449,6 +481,8 @@ public sealed class SynthesisEngine : IDisposable
     {
         foreach (Lane? lane in _lanes)
             lane?.Runners.Dispose();
+        _oneTileLane?.Runners.Dispose();
+        _oneTile.Dispose();
         if (_ownsSession)
             _session.Dispose();
     }

@@ -36,6 +36,41 @@ public class RepairEngineTests
     }
 
     [Test]
+    public void DirtyTilesCoveringMostOfATextureGiveWayToOneWholeTexturePass()
+    {
+        RgbaImage image = EngineFixtures.Pattern(256, 256, 8);
+        var scratches = new DamageMask(256, 256);
+        for (int k = 0; k < 5; k++)
+        {
+            scratches.FillRect(20 + 50 * k, 10, 3, 90);
+            scratches.FillRect(10, 140 + 22 * k, 100, 2);
+            scratches.FillRect(150, 130 + 25 * k, 90, 3);
+        }
+        double share = _guided.WholeTextureShare;
+        try
+        {
+            _guided.WholeTextureShare = double.PositiveInfinity;
+            IReadOnlyList<TileRect> tiles = _guided.RepairInPlace(image.Clone(), scratches).ToList();
+            Assert.That(tiles, Has.Count.GreaterThan(1));
+            Assert.That(tiles.Sum(t => t.Area), Is.GreaterThanOrEqualTo(0.75 * 256 * 256), "the tiles should cover most of the texture");
+            _guided.WholeTextureShare = 0.75;
+            RgbaImage result = image.Clone();
+            IReadOnlyList<TileRect> ran = _guided.RepairInPlace(result, scratches);
+            Assert.That(ran, Is.EqualTo(new[] { new TileRect(0, 0, 256, 256) }));
+            Assert.That(result.Pixels, Is.EqualTo(_guided.Repair(image, scratches, dirtyTilesOnly: false).Pixels), "the whole-texture pass");
+            // A texture whose damage covers little keeps its tiles.
+            var spot = new DamageMask(256, 256);
+            spot.FillRect(100, 100, 10, 10);
+            Assert.That(_guided.RepairInPlace(image.Clone(), spot).Single().Area, Is.LessThan(256 * 256));
+            Assert.Throws<ArgumentOutOfRangeException>(() => _guided.WholeTextureShare = 0);
+        }
+        finally
+        {
+            _guided.WholeTextureShare = share;
+        }
+    }
+
+    [Test]
     public void IntactPixelsComeBackBitExact()
     {
         RgbaImage image = EngineFixtures.Pattern(160, 96, 2);
@@ -298,11 +333,16 @@ public class RepairEngineTests
             });
     }
 
-    /// <summary>Runs <paramref name="body"/> with the guided engine set to <paramref name="lanes"/>, then restores its default.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> with the guided engine set to <paramref name="lanes"/> and its dirty tiles kept even
+    /// where they cover most of the texture (the lane tests need several tiles), then restores its defaults.
+    /// </summary>
     private void WithLanes(int lanes, Action body)
     {
         int before = _guided.Lanes;
+        double share = _guided.WholeTextureShare;
         _guided.Lanes = lanes;
+        _guided.WholeTextureShare = double.PositiveInfinity;
         try
         {
             body();
@@ -310,6 +350,7 @@ public class RepairEngineTests
         finally
         {
             _guided.Lanes = before;
+            _guided.WholeTextureShare = share;
         }
     }
 

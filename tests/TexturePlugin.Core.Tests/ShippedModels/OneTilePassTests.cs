@@ -1,0 +1,93 @@
+using NUnit.Framework;
+using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Models;
+using TexturePlugin.Core.Repair;
+using TexturePlugin.Core.Synthesis;
+using TexturePlugin.Core.Tests.Repair;
+
+namespace TexturePlugin.Core.Tests.ShippedModels;
+
+/// <summary>
+/// The engines' one-tile passes on every core (<c>OneTileOnAllCores</c>, a second ONNX Runtime session with two or more
+/// intra-op threads), with the shipped models: the same bits as the single-threaded lanes, and taken only when the pass
+/// is one tile and the threads were left automatic.
+/// </summary>
+[TestFixture]
+public class OneTilePassTests
+{
+    private static ModelCatalog Catalog => ModelCatalog.Open(Path.Combine(TestPaths.RepoRoot, "models"));
+
+    private static bool SeveralCores => Environment.ProcessorCount > 1;
+
+    [Test]
+    public void RepairOfOneTileGivesTheLanesBitsOnEveryCore()
+    {
+        using RepairEngine engine = RepairEngine.Open(Catalog.LoadManifest("repair"));
+        RgbaImage image = EngineFixtures.Pattern(256, 256, 5);
+        // long thin scratches across the texture: their tiles merge into one
+        var scratches = new DamageMask(256, 256);
+        for (int k = 0; k < 6; k++)
+            scratches.FillRect(10 + 40 * k, 8 + 37 * k % 200, 3, 180);
+        for (int k = 0; k < 4; k++)
+            scratches.FillRect(16, 30 + 60 * k, 220, 2);
+
+        engine.OneTileOnAllCores = false;
+        RgbaImage lanes = engine.Repair(image, scratches);
+        Assert.That(engine.OneTileSessionUsed, Is.False);
+        engine.OneTileOnAllCores = true;
+        Assert.That(engine.RepairInPlace(image.Clone(), scratches), Has.Count.EqualTo(1), "the scratches should make one tile");
+        RgbaImage wide = engine.Repair(image, scratches);
+        Assert.That(engine.OneTileSessionUsed, Is.EqualTo(SeveralCores));
+        Assert.That(wide.Pixels, Is.EqualTo(lanes.Pixels));
+        Assert.That(EngineFixtures.MaxDiff(wide, image), Is.GreaterThan(0), "the damage was repaired");
+    }
+
+    [Test]
+    public void RepairOfSeveralTilesStaysOnTheLanes()
+    {
+        using RepairEngine engine = RepairEngine.Open(Catalog.LoadManifest("repair"));
+        RgbaImage image = EngineFixtures.Pattern(512, 512, 6);
+        var holes = new DamageMask(512, 512);
+        holes.FillRect(40, 40, 20, 20);
+        holes.FillRect(400, 380, 24, 16);
+        Assert.That(engine.RepairInPlace(image.Clone(), holes), Has.Count.EqualTo(2));
+        Assert.That(engine.OneTileSessionUsed, Is.False);
+    }
+
+    [Test]
+    public void SynthesisOfOneTileMatchesTheStripsOnEveryCore()
+    {
+        using SynthesisEngine engine = SynthesisEngine.Open(Catalog.LoadManifest("bark"));
+        var strips = new RgbaImage(512, 512);
+        var wide = new RgbaImage(512, 512);
+        engine.OneTileOnAllCores = false;
+        engine.GenerateInto(strips, 4, time: 0.25);
+        Assert.That(engine.OneTileSessionUsed, Is.False);
+        engine.OneTileOnAllCores = true;
+        engine.GenerateInto(wide, 4, time: 0.25);
+        Assert.That(engine.OneTileSessionUsed, Is.EqualTo(SeveralCores));
+        // Strips keep margins of the receptive field, so they compute what one pass does; within the tiling tolerance
+        // of SynthesisEngineTests (measured here: the same bits).
+        var (max, differing) = EngineFixtures.Diff(strips, wide);
+        Assert.That(max, Is.LessThanOrEqualTo(1), $"{differing} values differ");
+        Assert.That(differing, Is.LessThanOrEqualTo(strips.Pixels.Length / 1000));
+        var again = new RgbaImage(512, 512);
+        engine.GenerateInto(again, 4, time: 0.25);
+        Assert.That(again.Pixels, Is.EqualTo(wide.Pixels), "same seed, same bits");
+    }
+
+    [Test]
+    public void SynthesisLargerThanOneTileAndFixedThreadsStayOnTheLanes()
+    {
+        using SynthesisEngine engine = SynthesisEngine.Open(Catalog.LoadManifest("bark"));
+        engine.MaxTileSize = 256;
+        engine.Generate(512, 256, 2);
+        Assert.That(engine.OneTileSessionUsed, Is.False, "two tiles");
+        using SynthesisEngine fixedThreads = SynthesisEngine.Open(Catalog.LoadManifest("bark"),
+            new TexturePlugin.Core.Inference.SessionConfig { IntraOpThreads = 1 });
+        fixedThreads.Generate(256, 256, 2);
+        Assert.That(fixedThreads.OneTileSessionUsed, Is.False, "threads fixed by the caller");
+        Assert.That(SynthesisEngine.PreferredConfig(null).OneTileThreads, Is.EqualTo(Environment.ProcessorCount));
+        Assert.That(SynthesisEngine.PreferredConfig(new TexturePlugin.Core.Inference.SessionConfig { IntraOpThreads = 2 }).OneTileThreads, Is.EqualTo(0));
+    }
+}
