@@ -29,6 +29,11 @@ def _phase(p):
                 text += f', first {extra["d_warmup"]} discriminator-only iterations'
             if 'anneal_to' in extra:
                 text += f', learning rates decayed linearly to {extra["anneal_to"]:g} x 2e-4 over the phase'
+            if 'crop' in extra:
+                text += (f', batch {extra["batch"]} of {extra["crop"]}x{extra["crop"]} crops, holes up to crop/'
+                         f'{extra["hole_div"]} semi-axis')
+            if 'd_from' in extra:
+                text += f', discriminator taken from {extra["d_from"]}'
         else:
             text += f', LPIPS {extra:g}'
     return text
@@ -109,10 +114,10 @@ def main():
         'size_multiple': G.size_multiple, 'tileable': True, 'receptive_field': 96, 'context_margin': cm,
         'provenance': {'data': f'{len(corpus.repair_corpus())} textures of Debian supertuxkart-data 1.4 '
                                '(/usr/share/games/supertuxkart/data/textures, material keywords; see training/texlib/corpus.py), '
-                               'random 128x128 crops at scale 0.5-1, dihedral flips, random scratches/holes/blocks/seams',
+                               'random 128x128 crops (larger in phases that say so) at scale 0.5-1, dihedral flips, random scratches/holes/blocks/seams',
                        'licence': 'CC-BY-SA-3.0, GPL-3+, GPL, public domain, CC0 (per file, /usr/share/doc/supertuxkart-data/copyright)',
                        'recipe': 'training/train_repair.py: RepairNet (guide + correction), masked L1 + W x ResNet18 perceptual + A x adversarial '
-                                 '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8; phases (from step: W, deepest stage, A[, LPIPS-style weight][, decay]): '
+                                 '(patch discriminator, from step 500), Adam 2e-4 beta1 0.5, batch 8 of 128x128 crops unless a phase says otherwise; phases (from step: W, deepest stage, A[, LPIPS-style weight][, decay]): '
                                  + '; '.join(_phase(p) for p in st.get('recipe', [[0, 5.0, 2, 0.01]]))
                                  + (f'. {st["origin"][0].upper()}{st["origin"][1:]}' if st.get('origin') else ''),   # onnx_to_ckpt.py
                        'training_seconds': round(st['seconds']), 'steps': st['step'],
