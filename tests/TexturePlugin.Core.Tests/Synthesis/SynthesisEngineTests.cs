@@ -212,7 +212,7 @@ public class SynthesisEngineTests
     /// Tiles (or strips) against one pass: ONNX Runtime may pick other convolution kernels for other tensor sizes, so
     /// floats can differ in the last bits; after rounding to 8 bits at most one level, on at most 0.1 % of the values.
     /// </summary>
-    private static void AssertWithinTilingTolerance(RgbaImage onePass, RgbaImage tiled)
+    internal static void AssertWithinTilingTolerance(RgbaImage onePass, RgbaImage tiled)
     {
         var (maxDiff, differing) = EngineFixtures.Diff(onePass, tiled);
         Assert.That(maxDiff, Is.LessThanOrEqualTo(1), $"{differing} values differ");
