@@ -105,8 +105,9 @@ public sealed class SynthesisEngine : IDisposable
         config = config?.Clone() ?? new SessionConfig();
         // One thread per run and one run per core (Lanes) for textures of several tiles (2048^2 on 2 vCPUs: 324-365 ms
         // against 461-478 ms on two threads a run, session 9); a texture of one tile runs as one pass on every core
-        // (OneTileOnAllCores: bark 512^2 12.9 ms against 15.0 ms as two single-threaded strips, interleaved A/B). Before
-        // the phase convolutions (session 8) a second intra-op thread gained nothing.
+        // (OneTileOnAllCores: bark 256^2, too small for strips, 3.9 against 4.5 ms on one lane; 512^2 about even with
+        // two single-threaded strips, 0.81-1.16x their time in five interleaved runs). Before the phase convolutions
+        // (session 8) a second intra-op thread gained nothing.
         if (config.IntraOpThreads == 0)
         {
             config.IntraOpThreads = 1;
