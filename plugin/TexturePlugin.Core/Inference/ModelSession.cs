@@ -68,9 +68,9 @@ public sealed class ModelSession : IDisposable
     /// pass that is a single tile (which lanes cannot share out), or null when that does not apply: not a
     /// single-threaded CPU session, one processor, or <see cref="SessionConfig.OneTileThreads"/> below two (threads fixed by
     /// the caller). Measured here (2 vCPUs, session 9, interleaved A/B): a 256^2 scratch repair as one tile 11.8-22.0 ms
-    /// on two threads against 16.2-24.6 ms on one; bark 256^2 (too small for strips) 3.9 against 4.5 ms; bark 512^2 as
-    /// one pass on two threads against two single-threaded strips side by side: 0.81-1.16x their time in five runs,
-    /// even on average. Tiles that lanes can share out run better on the lanes.
+    /// on two threads against 16.2-24.6 ms on one; animated bark 256^2 (too small for strips) 4.2-5.1 against 4.9-6.7 ms;
+    /// animated bark 512^2 as one pass on two threads 0.90-0.91x the time of two single-threaded strips side by side
+    /// (a still 512^2: 0.81-1.16x in five runs). Tiles that lanes can share out run better on the lanes.
     /// </summary>
     /// <exception cref="ModelException">The file can no longer be opened.</exception>
     public ModelSession? OpenForOneTile()
