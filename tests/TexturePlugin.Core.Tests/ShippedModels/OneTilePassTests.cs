@@ -1,5 +1,7 @@
 using NUnit.Framework;
+using TexturePlugin.Core.Diagnostics;
 using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Inference;
 using TexturePlugin.Core.Models;
 using TexturePlugin.Core.Repair;
 using TexturePlugin.Core.Synthesis;
@@ -55,6 +57,47 @@ public class OneTilePassTests
     }
 
     [Test]
+    public void AModelFileGoneBeforeTheSecondSessionLeavesTheRepairOnItsLanesWithOneWarning()
+    {
+        if (!SeveralCores)
+            Assert.Ignore("the one-tile session needs two or more processors");
+        string dir = Directory.CreateTempSubdirectory("texplug-onetile-").FullName;
+        try
+        {
+            foreach (string ext in new[] { ".json", ".onnx" })
+                File.Copy(EngineFixtures.Path2("engines", "fixture_repair" + ext), Path.Combine(dir, "fixture_repair" + ext));
+            var log = new ListLog();
+            using RepairEngine engine = RepairEngine.Open(ModelManifest.Load(Path.Combine(dir, "fixture_repair.json")),
+                new SessionConfig { Provider = ExecutionProviderKind.Cpu, Log = log });
+            File.Delete(Path.Combine(dir, "fixture_repair.onnx"));   // the first session is open; a second cannot be
+            RgbaImage image = EngineFixtures.Pattern(128, 128, 3);
+            var mask = new DamageMask(128, 128);
+            mask.FillRect(50, 50, 12, 12);
+            RgbaImage first = engine.Repair(image, mask);
+            RgbaImage second = engine.Repair(image, mask);
+            Assert.That(engine.OneTileSessionUsed, Is.False);
+            Assert.That(second.Pixels, Is.EqualTo(first.Pixels));
+            Assert.That(EngineFixtures.MaxDiff(first, image), Is.GreaterThan(0), "the damage was repaired on the lanes");
+            Assert.That(log.Lines.Count(l => l.Level == TextureLogLevel.Warning && l.Message.Contains("one-tile passes stay")), Is.EqualTo(1), string.Join("\n", log.Lines));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private sealed class ListLog : ITextureLog
+    {
+        public List<(TextureLogLevel Level, string Message)> Lines { get; } = new();
+
+        public void Write(TextureLogLevel level, string message)
+        {
+            lock (Lines)
+                Lines.Add((level, message));
+        }
+    }
+
+    [Test]
     public void SynthesisOfOneTileMatchesTheStripsOnEveryCore()
     {
         using SynthesisEngine engine = SynthesisEngine.Open(Catalog.LoadManifest("bark"));
@@ -82,10 +125,10 @@ public class OneTilePassTests
         engine.Generate(512, 256, 2);
         Assert.That(engine.OneTileSessionUsed, Is.False, "two tiles");
         using SynthesisEngine fixedThreads = SynthesisEngine.Open(Catalog.LoadManifest("bark"),
-            new TexturePlugin.Core.Inference.SessionConfig { IntraOpThreads = 1 });
+            new SessionConfig { IntraOpThreads = 1 });
         fixedThreads.Generate(256, 256, 2);
         Assert.That(fixedThreads.OneTileSessionUsed, Is.False, "threads fixed by the caller");
         Assert.That(SynthesisEngine.PreferredConfig(null).OneTileThreads, Is.EqualTo(Environment.ProcessorCount));
-        Assert.That(SynthesisEngine.PreferredConfig(new TexturePlugin.Core.Inference.SessionConfig { IntraOpThreads = 2 }).OneTileThreads, Is.EqualTo(0));
+        Assert.That(SynthesisEngine.PreferredConfig(new SessionConfig { IntraOpThreads = 2 }).OneTileThreads, Is.EqualTo(0));
     }
 }
