@@ -21,21 +21,21 @@ CROP = 128   # the default of --crop
 HOLE_DIV = 12   # the default of --hole-div
 
 
-def sample(rng, images, CROP=CROP, hole_div=HOLE_DIV):
+def sample(rng, images, crop=CROP, hole_div=HOLE_DIV):
     name, im, _ = images[int(rng.integers(len(images)))]
     h, w = im.shape[:2]
-    scale = rng.uniform(0.5, 1.0) if min(h, w) >= 2 * CROP else 1.0
+    scale = rng.uniform(0.5, 1.0) if min(h, w) >= 2 * crop else 1.0
     if scale < 1.0:
         import cv2
-        im = cv2.resize(im, (max(CROP, int(w * scale)), max(CROP, int(h * scale))), interpolation=cv2.INTER_AREA)
+        im = cv2.resize(im, (max(crop, int(w * scale)), max(crop, int(h * scale))), interpolation=cv2.INTER_AREA)
         h, w = im.shape[:2]
-    y, x = int(rng.integers(0, h - CROP + 1)), int(rng.integers(0, w - CROP + 1))
-    c = im[y:y + CROP, x:x + CROP]
+    y, x = int(rng.integers(0, h - crop + 1)), int(rng.integers(0, w - crop + 1))
+    c = im[y:y + crop, x:x + crop]
     k = int(rng.integers(4)); c = np.rot90(c, k)
     if rng.random() < 0.5:
         c = c[:, ::-1]
     c = np.ascontiguousarray(c)
-    m = damage.random_mask(rng, CROP, CROP, hole_div=hole_div)
+    m = damage.random_mask(rng, crop, crop, hole_div=hole_div)
     g = coarse_copy_guide(c, m)
     return c, m, g
 
@@ -108,12 +108,12 @@ def main():
             for g in opt.param_groups:
                 g['lr'] = 2e-4
         print(f'resumed {a.ckpt} at step {step}, {seconds / 60:.1f} min trained', flush=True)
-        if a.d_from:
-            sd = torch.load(a.d_from)
-            D.load_state_dict(sd['D']); od.load_state_dict(sd['od'])
-            for g in od.param_groups:
-                g['lr'] = 2e-4
-            print(f'discriminator from {a.d_from} (step {sd["step"]})', flush=True)
+    if a.d_from:   # after the resume, so it replaces the checkpoint's discriminator (and works without --resume too)
+        sd = torch.load(a.d_from)
+        D.load_state_dict(sd['D']); od.load_state_dict(sd['od'])
+        for g in od.param_groups:
+            g['lr'] = 2e-4
+        print(f'discriminator from {a.d_from} (step {sd["step"]})', flush=True)
     phase = [step, a.perc_weight, a.perc_upto, a.adv_weight] + ([a.lp_weight] if a.lp_weight else [])
     if a.anneal or a.d_warmup or a.crop != CROP or a.hole_div != HOLE_DIV or a.d_from:
         extra = {}
