@@ -24,7 +24,8 @@ public sealed class FixedShapeRunner : IDisposable
     private readonly RunOptions _runOptions;
     private int _disposed;
 
-    internal FixedShapeRunner(ModelSession owner, IReadOnlyDictionary<string, int[]> inputShapes, bool warmUp)
+    internal FixedShapeRunner(ModelSession owner, IReadOnlyDictionary<string, int[]> inputShapes, bool warmUp,
+        IReadOnlyDictionary<string, int[]>? outputShapes = null)
     {
         if (inputShapes is null) throw new ArgumentNullException(nameof(inputShapes));
         _owner = owner;
@@ -58,6 +59,19 @@ public sealed class FixedShapeRunner : IDisposable
         foreach (TensorInfo output in owner.Outputs)
             if (output.ElementType != typeof(float))
                 problems.Add($"output '{output.Name}' is {output.ElementType.Name}, only float outputs are supported");
+        if (outputShapes is not null)
+            foreach (var (given, shape) in outputShapes)
+            {
+                TensorInfo? output = owner.Outputs.FirstOrDefault(o => o.Name == given);
+                if (output is null)
+                    problems.Add($"there is no output '{given}' (outputs: {string.Join(", ", owner.Outputs.Select(o => o.Name))})");
+                else if (shape.Length != output.Rank)
+                    problems.Add($"output '{given}' has rank {output.Rank} {Format(output.Dimensions)}, but the shape given is {Format(shape)}");
+                else
+                    for (int d = 0; d < shape.Length; d++)
+                        if (shape[d] <= 0 || (output.Dimensions[d] >= 0 && output.Dimensions[d] != shape[d]))
+                            problems.Add($"output '{given}' shape {Format(shape)} does not fit {Format(output.Dimensions)}");
+            }
         if (problems.Count > 0)
             throw new ModelException(path, "cannot make a runner: " + string.Join("; ", problems));
 
@@ -78,7 +92,10 @@ public sealed class FixedShapeRunner : IDisposable
             for (int o = 0; o < _outputNames.Length; o++)
             {
                 IReadOnlyList<int> dims = owner.Outputs[o].Dimensions;
-                _outputShapes[o] = dims.All(d => d >= 0) ? dims.Select(d => (long)d).ToArray() : null!;
+                if (outputShapes is not null && outputShapes.TryGetValue(_outputNames[o], out int[]? known))
+                    _outputShapes[o] = known.Select(d => (long)d).ToArray();
+                else
+                    _outputShapes[o] = dims.All(d => d >= 0) ? dims.Select(d => (long)d).ToArray() : null!;
             }
             if (_outputShapes.Any(s => s is null))
             {

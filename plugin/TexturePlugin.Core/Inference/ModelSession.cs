@@ -151,10 +151,14 @@ public sealed class ModelSession : IDisposable
 
     /// <summary>
     /// A runner for fixed input shapes (every model input must be given) with pre-allocated input and output tensors,
-    /// warmed up once unless <paramref name="warmUp"/> is false.
+    /// warmed up once unless <paramref name="warmUp"/> is false. An output whose dimensions the model leaves open is
+    /// sized by one run at creation (whatever <paramref name="warmUp"/> says) unless <paramref name="outputShapes"/>
+    /// gives its shape; a shape given wrongly makes <see cref="FixedShapeRunner.Run"/> fail with a
+    /// <see cref="ModelException"/>.
     /// </summary>
-    public FixedShapeRunner CreateRunner(IReadOnlyDictionary<string, int[]> inputShapes, bool warmUp = true) =>
-        new(this, inputShapes, warmUp);
+    public FixedShapeRunner CreateRunner(IReadOnlyDictionary<string, int[]> inputShapes, bool warmUp = true,
+        IReadOnlyDictionary<string, int[]>? outputShapes = null) =>
+        new(this, inputShapes, warmUp, outputShapes);
 
     public void Dispose() => Interlocked.Exchange(ref _session, null)?.Dispose();
 

@@ -114,7 +114,8 @@ public sealed class RepairEngine : IDisposable
             [_imageName] = new[] { 1, planes, h, w },
             [_maskName] = new[] { 1, 1, h, w },
             [_guideName] = new[] { 1, planes, h, w },
-        }, capacity: 48);   // scattered damage gives many tile sizes; fewer runners would thrash
+        }, (w, h) => new Dictionary<string, int[]> { [_outputName] = new[] { 1, planes, h, w } },
+        capacity: 48);   // scattered damage gives many tile sizes; fewer runners would thrash
         return new Lane(runners, new CoarseGuide(Manifest.GuideScale, Manifest.GuidePatch));
     }
 

@@ -66,7 +66,7 @@ public sealed class SynthesisEngine : IDisposable
     private Lane NewLane(ModelSession session) => new(this, new RunnerCache(session, (w, h) => new Dictionary<string, int[]>
     {
         [_noiseName] = new[] { 1, NoiseChannels, h / Cell, w / Cell },
-    }));
+    }, (w, h) => new Dictionary<string, int[]> { [_outputName] = new[] { 1, Order.PlaneCount(), h, w } }));
 
     /// <summary>Makes an engine that owns a model opened (and checked against its manifest) by the catalog.</summary>
     public SynthesisEngine(LoadedModel model)

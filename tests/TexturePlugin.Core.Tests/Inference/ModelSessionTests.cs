@@ -92,6 +92,36 @@ public sealed class ModelSessionTests
     }
 
     [Test]
+    public void Given_output_shapes_skip_the_sizing_run_and_a_wrong_one_fails_at_run()
+    {
+        using ModelSession session = ModelSession.Open(TestPaths.ModelFixture("synth_tiny.onnx"), Config());
+        using FixedShapeRunner sized = session.CreateRunner(NoiseShape(3, 5));
+        using FixedShapeRunner given = session.CreateRunner(NoiseShape(3, 5), warmUp: false,
+            new Dictionary<string, int[]> { ["image"] = new[] { 1, 3, 6, 10 } });
+        Assert.That(given.OutputShape("image"), Is.EqualTo(sized.OutputShape("image")));
+        var rng = new Random(5);
+        float[] input = Enumerable.Range(0, 60).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        input.CopyTo(sized.Input("noise"));
+        input.CopyTo(given.Input("noise"));
+        sized.Run();
+        given.Run();
+        Assert.That(given.Output("image").ToArray(), Is.EqualTo(sized.Output("image").ToArray()));
+
+        // A wrong shape where the model leaves the dimension open: nothing runs at creation, so the first run says so.
+        using FixedShapeRunner wrong = session.CreateRunner(NoiseShape(3, 5), warmUp: false,
+            new Dictionary<string, int[]> { ["image"] = new[] { 1, 3, 6, 11 } });
+        var failed = Assert.Throws<ModelException>(() => wrong.Run())!;
+        Assert.That(failed.Message, Does.Contain("synth_tiny.onnx").And.Contain("the run failed"));
+
+        var name = Assert.Throws<ModelException>(() => session.CreateRunner(NoiseShape(3, 5), false, new Dictionary<string, int[]> { ["rgb"] = new[] { 1, 3, 6, 10 } }))!;
+        Assert.That(name.Message, Does.Contain("there is no output 'rgb' (outputs: image)"));
+        var rank = Assert.Throws<ModelException>(() => session.CreateRunner(NoiseShape(3, 5), false, new Dictionary<string, int[]> { ["image"] = new[] { 3, 6, 10 } }))!;
+        Assert.That(rank.Message, Does.Contain("output 'image' has rank 4"));
+        var fixedDim = Assert.Throws<ModelException>(() => session.CreateRunner(NoiseShape(3, 5), false, new Dictionary<string, int[]> { ["image"] = new[] { 1, 4, 6, 10 } }))!;
+        Assert.That(fixedDim.Message, Does.Contain("output 'image' shape [1, 4, 6, 10] does not fit [1, 3, ?, ?]"));
+    }
+
+    [Test]
     public void One_non_finite_value_anywhere_is_found()
     {
         // The vector pass over whole vectors and the scalar tail must both see it.
