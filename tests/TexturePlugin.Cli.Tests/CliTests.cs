@@ -247,4 +247,39 @@ public class CliTests
         AssertFailsCleanly(Run("train", "--exemplar", ex, "--minutes", "1", "--name", "../evil"), "--name", Out);
         AssertFailsCleanly(Run("train", "--exemplar", ex, "--minutes", "0", "--name", "rock"), "--minutes", Out);
     }
+
+    [Test]
+    public void TheAheadOfTimeScriptRunsTheSameProgram()
+    {
+        // cli/texplug.sh publishes texplug with ReadyToRun into out/texplug/ (the first time: about two minutes) and
+        // runs it: the same commands, the same bytes as the in-process program, and its errors the same way.
+        string root = Path.GetFullPath(Path.Combine(_fixtures, "..", "..", ".."));
+        string model = Path.Combine(_fixtures, "fixture_synth.onnx");
+        string viaScript = Path.Combine(_dir, "script.png");
+        var (code, stdout, stderr) = Script(root, "synth", "--model", model, "--size", "64x64", "--seed", "9", "-o", viaScript, "--ep", "cpu", "--threads", "1");
+        Assert.That(code, Is.EqualTo(0), stdout + stderr);
+        var r = Run("synth", "--model", model, "--size", "64x64", "--seed", "9", "-o", Out, "--ep", "cpu", "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(File.ReadAllBytes(viaScript), Is.EqualTo(File.ReadAllBytes(Out)));
+        Assert.That(File.Exists(Path.Combine(root, "out", "texplug", "texplug.dll")), Is.True);
+
+        string missing = Path.Combine(_dir, "missing.png");
+        (code, stdout, stderr) = Script(root, "repair", missing, "--alpha", "-o", Path.Combine(_dir, "never.png"));
+        Assert.That(code, Is.Not.EqualTo(0));
+        Assert.That(stderr, Does.Contain("texplug: error: ").And.Contain("missing.png"));
+        Assert.That(File.Exists(Path.Combine(_dir, "never.png")), Is.False);
+    }
+
+    private static (int Code, string Out, string Err) Script(string root, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(root, "cli", "texplug.sh"));
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.That(p.WaitForExit(TimeSpan.FromMinutes(10)), Is.True, "cli/texplug.sh did not finish in 10 minutes");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
 }
