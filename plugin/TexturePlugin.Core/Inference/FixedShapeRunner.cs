@@ -45,16 +45,7 @@ public sealed class FixedShapeRunner : IDisposable
                 problems.Add($"no shape given for input '{input.Name}' {Format(input.Dimensions)}");
                 continue;
             }
-            if (shape.Length != input.Rank)
-                problems.Add($"input '{input.Name}' has rank {input.Rank} {Format(input.Dimensions)}, but the shape given is {Format(shape)}");
-            else
-                for (int d = 0; d < shape.Length; d++)
-                {
-                    if (shape[d] <= 0)
-                        problems.Add($"input '{input.Name}' shape {Format(shape)} has a non-positive dimension");
-                    else if (input.Dimensions[d] >= 0 && input.Dimensions[d] != shape[d])
-                        problems.Add($"input '{input.Name}' dimension {d} is fixed at {input.Dimensions[d]} {Format(input.Dimensions)}, but {shape[d]} was given");
-                }
+            CheckShape(problems, "input", input, shape);
         }
         foreach (TensorInfo output in owner.Outputs)
             if (output.ElementType != typeof(float))
@@ -65,12 +56,8 @@ public sealed class FixedShapeRunner : IDisposable
                 TensorInfo? output = owner.Outputs.FirstOrDefault(o => o.Name == given);
                 if (output is null)
                     problems.Add($"there is no output '{given}' (outputs: {string.Join(", ", owner.Outputs.Select(o => o.Name))})");
-                else if (shape.Length != output.Rank)
-                    problems.Add($"output '{given}' has rank {output.Rank} {Format(output.Dimensions)}, but the shape given is {Format(shape)}");
                 else
-                    for (int d = 0; d < shape.Length; d++)
-                        if (shape[d] <= 0 || (output.Dimensions[d] >= 0 && output.Dimensions[d] != shape[d]))
-                            problems.Add($"output '{given}' shape {Format(shape)} does not fit {Format(output.Dimensions)}");
+                    CheckShape(problems, "output", output, shape);
             }
         if (problems.Count > 0)
             throw new ModelException(path, "cannot make a runner: " + string.Join("; ", problems));
@@ -249,6 +236,23 @@ public sealed class FixedShapeRunner : IDisposable
         if (index < 0)
             throw new ArgumentException($"{_owner.FilePath} has no {what} '{name}' ({what}s: {string.Join(", ", names)}).", nameof(name));
         return index;
+    }
+
+    /// <summary>A given shape against the graph's: the same rank, positive sizes, and the graph's fixed dimensions.</summary>
+    private static void CheckShape(List<string> problems, string what, TensorInfo tensor, int[] shape)
+    {
+        if (shape.Length != tensor.Rank)
+        {
+            problems.Add($"{what} '{tensor.Name}' has rank {tensor.Rank} {Format(tensor.Dimensions)}, but the shape given is {Format(shape)}");
+            return;
+        }
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] <= 0)
+                problems.Add($"{what} '{tensor.Name}' shape {Format(shape)} has a non-positive dimension");
+            else if (tensor.Dimensions[d] >= 0 && tensor.Dimensions[d] != shape[d])
+                problems.Add($"{what} '{tensor.Name}' dimension {d} is fixed at {tensor.Dimensions[d]} {Format(tensor.Dimensions)}, but {shape[d]} was given");
+        }
     }
 
     private static string Format(IEnumerable<int> dims) => "[" + string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString())) + "]";
