@@ -2,8 +2,8 @@
 # texplug compiled ahead of time (ReadyToRun), for batch work: a one-shot call starts in about 0.5 s instead of the
 # 0.8 s of the JIT-compiled build (`dotnet run --project cli --`), whose first calls are spent compiling.
 # usage: cli/texplug.sh COMMAND [ARGS...]   (the same commands and options as texplug)
-# The first call, and the first after a source change, publishes it into out/texplug/ (about two minutes on a fresh
-# machine: the runtime and ReadyToRun compiler packages are restored from NuGet once).
+# The first call, and the first after a source change, publishes it into out/texplug/ (about 40 s; on a fresh
+# machine the runtime and ReadyToRun compiler packages are restored from NuGet first).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/out/texplug"

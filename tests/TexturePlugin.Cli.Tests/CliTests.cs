@@ -251,7 +251,7 @@ public class CliTests
     [Test]
     public void TheAheadOfTimeScriptRunsTheSameProgram()
     {
-        // cli/texplug.sh publishes texplug with ReadyToRun into out/texplug/ (the first time: about two minutes) and
+        // cli/texplug.sh publishes texplug with ReadyToRun into out/texplug/ (the first time: about 40 s) and
         // runs it: the same commands, the same bytes as the in-process program, and its errors the same way.
         string root = Path.GetFullPath(Path.Combine(_fixtures, "..", "..", ".."));
         string model = Path.Combine(_fixtures, "fixture_synth.onnx");
