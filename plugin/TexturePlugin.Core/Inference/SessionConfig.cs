@@ -29,4 +29,21 @@ public sealed class SessionConfig
 
     /// <summary>A copy.</summary>
     public SessionConfig Clone() => (SessionConfig)MemberwiseClone();
+
+    /// <summary>
+    /// The engines' rule (their <c>PreferredConfig</c>): a copy of <paramref name="config"/> (or of the defaults) where
+    /// automatic threads (<see cref="IntraOpThreads"/> 0) become one thread per run, so tiles run side by side on lanes,
+    /// and <see cref="OneTileThreads"/> one per logical processor, for a pass that is one tile. Threads the caller fixed
+    /// stay as they are.
+    /// </summary>
+    internal static SessionConfig ForLanes(SessionConfig? config)
+    {
+        config = config?.Clone() ?? new SessionConfig();
+        if (config.IntraOpThreads == 0)
+        {
+            config.IntraOpThreads = 1;
+            config.OneTileThreads = Environment.ProcessorCount;
+        }
+        return config;
+    }
 }

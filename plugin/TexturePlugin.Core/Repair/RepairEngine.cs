@@ -65,15 +65,7 @@ public sealed class RepairEngine : IDisposable
     /// 256^2 scratch 12.5 against 16.2 ms).
     /// </summary>
     public static SessionConfig PreferredConfig(SessionConfig? config)
-    {
-        config = config?.Clone() ?? new SessionConfig();
-        if (config.IntraOpThreads == 0)
-        {
-            config.IntraOpThreads = 1;
-            config.OneTileThreads = Environment.ProcessorCount;
-        }
-        return config;
-    }
+        => SessionConfig.ForLanes(config);
 
     /// <summary>Most tiles that run at once (<see cref="Lanes"/>).</summary>
     public const int MaxLanes = 4;

@@ -102,18 +102,12 @@ public sealed class SynthesisEngine : IDisposable
     /// </summary>
     public static SessionConfig PreferredConfig(SessionConfig? config)
     {
-        config = config?.Clone() ?? new SessionConfig();
         // One thread per run and one run per core (Lanes) for textures of several tiles (2048^2 on 2 vCPUs: 324-365 ms
         // against 461-478 ms on two threads a run, session 9); a texture of one tile runs as one pass on every core
         // (OneTileOnAllCores, interleaved A/B: animated bark 256^2, too small for strips, 4.2-5.1 against 4.9-6.7 ms on
         // one lane; animated 512^2 0.90-0.91x the time of two single-threaded strips, a still one 0.81-1.16x in five
         // runs). Before the phase convolutions (session 8) a second intra-op thread gained nothing.
-        if (config.IntraOpThreads == 0)
-        {
-            config.IntraOpThreads = 1;
-            config.OneTileThreads = Environment.ProcessorCount;
-        }
-        return config;
+        return SessionConfig.ForLanes(config);
     }
 
     /// <summary>
