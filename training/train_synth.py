@@ -48,7 +48,7 @@ def run(a):
         init_note = f'warm start from {init_name}'
         progress(0.0, f'{init_note} ({init_path}; recovered SynthNet vs ONNX Runtime {diff:.1e})')
     G, st = synth.train(rgb, a.minutes * 60, steps=a.steps, seed=a.seed, crop=crop, gan=a.gan, batch=a.batch, arch=a.arch,
-                        progress=progress, threads=a.threads, init=init)
+                        progress=progress, threads=a.threads, init=init, widths=a.widths)
     progress(0.95, f'trained {st["steps"]} steps in {st["seconds"]} s; exporting')
     os.makedirs(a.out, exist_ok=True)
     onnx_path = os.path.join(a.out, a.name + '.onnx')
@@ -124,6 +124,17 @@ def run(a):
     print(f'model {os.path.abspath(onnx_path)}', flush=True)
 
 
+def widths_arg(text):
+    """'A,B,C' -> (A, B, C), three positive integers."""
+    try:
+        w = tuple(int(v) for v in text.split(','))
+    except ValueError:
+        w = ()
+    if len(w) != 3 or min(w) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not three positive integers like 32,16,8")
+    return w
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--exemplar', required=True)
@@ -138,6 +149,8 @@ def main():
     ap.add_argument('--crop', type=int, default=192, help='training crop side (capped at the exemplar; exemplars under 128 px use 64); 192 since session 8 (128 before: models/README.md)')
     ap.add_argument('--arch', choices=('fine', 'conv', 'patch'), default='fine',
                     help='SynthNet with fine noise inputs (default), plain SynthNet, or the experimental PatchSynthNet')
+    ap.add_argument('--widths', type=widths_arg, default=None,
+                    help="SynthNet's channels at 1/4, 1/2 and full resolution, e.g. 32,16,8 (default: the arch's, 40,24,10 for fine)")
     ap.add_argument('--max-side', type=int, default=256, help='exemplars larger than this are downscaled')
     ap.add_argument('--time-runs', type=int, default=20)
     ap.add_argument('--description', default='')

@@ -88,17 +88,20 @@ def texture_loss(out, ex, gen, weights):
 WEIGHTS = {'swd': 1.0, 'pix': 20.0, 'hist': 1.0, 'stats': 1.0}
 
 
-def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=None, threads=1, arch='fine', init=None):
-    """Returns (generator, stats dict). init: a nets.SynthNet to start from (warm start, texlib/warmstart.py;
+def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=None, threads=1, arch='fine', init=None, widths=None):
+    """Returns (generator, stats dict). widths: SynthNet's widths at 1/4, 1/2 and full resolution (None = its
+    default for the arch). init: a nets.SynthNet to start from (warm start, texlib/warmstart.py;
     copied, not modified) instead of a random initialisation."""
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     ex = ExemplarStats(rgb, gen)
-    G = nets.PatchSynthNet(exemplar=ex.x, seed=seed) if arch == 'patch' else nets.SynthNet(fine=arch == 'fine')
+    G = nets.PatchSynthNet(exemplar=ex.x, seed=seed) if arch == 'patch' else nets.SynthNet(fine=arch == 'fine', widths=widths)
     if init is not None:
         if arch == 'patch' or not isinstance(init, nets.SynthNet) or init.fine != (arch == 'fine'):
             raise ValueError(f'--init: a {"fine " if init.fine else ""}SynthNet does not fit --arch {arch}')
+        if widths is not None and tuple(widths) != tuple(init.widths):
+            raise ValueError(f'--init: its widths {"/".join(map(str, init.widths))} differ from --widths {"/".join(map(str, widths))}')
         G = copy.deepcopy(init).train()
     og = torch.optim.Adam(G.parameters(), lr=2e-3 if gan == 0 else 1e-3, betas=(0.5, 0.999))
     D = losses.PatchDiscriminator(width=24) if gan > 0 else None

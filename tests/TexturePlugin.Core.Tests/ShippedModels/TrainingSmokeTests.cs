@@ -86,6 +86,39 @@ public class TrainingSmokeTests
     }
 
     [Test]
+    public void WidthsChooseTheGeneratorsChannels()
+    {
+        // train_materials.sh trains the shipped materials with --widths 32,16,8: the same network as theirs (19,963
+        // parameters), not train-your-own's default 40/24/10 (33,749)
+        string script = Path.Combine(ShippedModelFiles.RepoRoot, "training", "train_synth.py");
+        string exemplar = Path.Combine(ShippedModelFiles.RepoRoot, "tests", "fixtures", "guide", "procedural_wrap_image.png");
+        string outDir = Path.Combine(Path.GetTempPath(), "texplug-widths-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, _, stderr) = RunPython(script, "--exemplar", exemplar, "--minutes", "0.3", "--steps", "2",
+                "--name", "thin", "--out", outDir, "--time-runs", "2", "--widths", "32,16,8", "--no-colour-lut");
+            Assert.That(code, Is.EqualTo(0), stderr);
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "thin.json")));
+            Assert.That(doc.RootElement.GetProperty("metrics").GetProperty("params").GetInt32(), Is.EqualTo(19963));
+            Assert.That(doc.RootElement.GetProperty("provenance").GetProperty("recipe").GetString(), Does.Contain("(widths 32/16/8)"));
+            using var bark = JsonDocument.Parse(File.ReadAllText(Path.Combine(ShippedModelFiles.RepoRoot, "models", "bark.json")));
+            Assert.That(bark.RootElement.GetProperty("metrics").GetProperty("params").GetInt32(), Is.EqualTo(19963));
+
+            (code, _, stderr) = RunPython(script, "--exemplar", exemplar, "--minutes", "0.1", "--name", "x", "--out", outDir,
+                "--widths", "32,16");
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain("'32,16' is not three positive integers like 32,16,8"));
+        }
+        finally
+        {
+            if (Directory.Exists(outDir))
+            {
+                Directory.Delete(outDir, recursive: true);
+            }
+        }
+    }
+
+    [Test]
     public void ExportFormsComputeTheTrainedNetworks()
     {
         // ExportRepairNet (phase up-convolutions, split output conv) and the synthesis graph rewrite's weight maps
