@@ -49,32 +49,16 @@ public class TrainingSmokeTests
         }
     }
 
-    [Test]
-    public void FewStepsOnATinyExemplarGiveAWorkingModel()
+    private static readonly string TrainSynth = Path.Combine(ShippedModelFiles.RepoRoot, "training", "train_synth.py");
+    private static readonly string TinyExemplar = Path.Combine(ShippedModelFiles.RepoRoot, "tests", "fixtures", "guide", "procedural_wrap_image.png");
+
+    /// <summary>Runs <paramref name="test"/> with a fresh output directory for train_synth.py, deleted afterwards.</summary>
+    private static void InTemporaryDirectory(string prefix, Action<string> test)
     {
-        string script = Path.Combine(ShippedModelFiles.RepoRoot, "training", "train_synth.py");
-        string exemplar = Path.Combine(ShippedModelFiles.RepoRoot, "tests", "fixtures", "guide", "procedural_wrap_image.png");
-        string outDir = Path.Combine(Path.GetTempPath(), "texplug-smoke-" + Guid.NewGuid().ToString("N"));
+        string outDir = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
         try
         {
-            var (code, stdout, stderr) = RunPython(script, "--exemplar", exemplar, "--minutes", "0.3", "--steps", "3",
-                "--name", "smoke", "--out", outDir, "--time-runs", "2");
-            Assert.That(code, Is.EqualTo(0), stderr);
-            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.That(lines.Any(l => l.StartsWith("progress ", StringComparison.Ordinal)), Is.True, stdout);
-            Assert.That(lines[^1], Is.EqualTo("model " + Path.Combine(outDir, "smoke.onnx")));
-            Assert.That(File.Exists(Path.Combine(outDir, "smoke.onnx")), Is.True);
-            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "smoke.json")));
-            Assert.That(doc.RootElement.GetProperty("kind").GetString(), Is.EqualTo("synthesis"));
-            Assert.That(doc.RootElement.GetProperty("metrics").GetProperty("parity_max_abs_diff").GetDouble(), Is.LessThanOrEqualTo(1e-4));
-            // the colour calibration ran (folded into the model before the parity check above)
-            JsonElement colourMap = doc.RootElement.GetProperty("metrics").GetProperty("colour_map");
-            Assert.That(colourMap.GetProperty("A").GetArrayLength(), Is.EqualTo(3));
-            Assert.That(colourMap.GetProperty("b").GetArrayLength(), Is.EqualTo(3));
-            // and the colour tables were fitted, in the form the engine reads
-            Assert.That(TexturePlugin.Core.Models.ModelManifest.Load(Path.Combine(outDir, "smoke.json")).ColourLut, Has.Length.EqualTo(768));
-            Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "smoke.onnx", "smoke.json" }),
-                "no temporary files left behind");
+            test(outDir);
         }
         finally
         {
@@ -86,37 +70,47 @@ public class TrainingSmokeTests
     }
 
     [Test]
-    public void WidthsChooseTheGeneratorsChannels()
+    public void FewStepsOnATinyExemplarGiveAWorkingModel() => InTemporaryDirectory("texplug-smoke-", outDir =>
+    {
+        var (code, stdout, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "0.3", "--steps", "3",
+            "--name", "smoke", "--out", outDir, "--time-runs", "2");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines.Any(l => l.StartsWith("progress ", StringComparison.Ordinal)), Is.True, stdout);
+        Assert.That(lines[^1], Is.EqualTo("model " + Path.Combine(outDir, "smoke.onnx")));
+        Assert.That(File.Exists(Path.Combine(outDir, "smoke.onnx")), Is.True);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "smoke.json")));
+        Assert.That(doc.RootElement.GetProperty("kind").GetString(), Is.EqualTo("synthesis"));
+        Assert.That(doc.RootElement.GetProperty("metrics").GetProperty("parity_max_abs_diff").GetDouble(), Is.LessThanOrEqualTo(1e-4));
+        // the colour calibration ran (folded into the model before the parity check above)
+        JsonElement colourMap = doc.RootElement.GetProperty("metrics").GetProperty("colour_map");
+        Assert.That(colourMap.GetProperty("A").GetArrayLength(), Is.EqualTo(3));
+        Assert.That(colourMap.GetProperty("b").GetArrayLength(), Is.EqualTo(3));
+        // and the colour tables were fitted, in the form the engine reads
+        Assert.That(TexturePlugin.Core.Models.ModelManifest.Load(Path.Combine(outDir, "smoke.json")).ColourLut, Has.Length.EqualTo(768));
+        Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "smoke.onnx", "smoke.json" }),
+            "no temporary files left behind");
+    });
+
+    [Test]
+    public void WidthsChooseTheGeneratorsChannels() => InTemporaryDirectory("texplug-widths-", outDir =>
     {
         // train_materials.sh trains the shipped materials with --widths 32,16,8: the same network as theirs (19,963
         // parameters), not train-your-own's default 40/24/10 (33,749)
-        string script = Path.Combine(ShippedModelFiles.RepoRoot, "training", "train_synth.py");
-        string exemplar = Path.Combine(ShippedModelFiles.RepoRoot, "tests", "fixtures", "guide", "procedural_wrap_image.png");
-        string outDir = Path.Combine(Path.GetTempPath(), "texplug-widths-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var (code, _, stderr) = RunPython(script, "--exemplar", exemplar, "--minutes", "0.3", "--steps", "2",
-                "--name", "thin", "--out", outDir, "--time-runs", "2", "--widths", "32,16,8", "--no-colour-lut");
-            Assert.That(code, Is.EqualTo(0), stderr);
-            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "thin.json")));
-            Assert.That(doc.RootElement.GetProperty("metrics").GetProperty("params").GetInt32(), Is.EqualTo(19963));
-            Assert.That(doc.RootElement.GetProperty("provenance").GetProperty("recipe").GetString(), Does.Contain("(widths 32/16/8)"));
-            using var bark = JsonDocument.Parse(File.ReadAllText(Path.Combine(ShippedModelFiles.RepoRoot, "models", "bark.json")));
-            Assert.That(bark.RootElement.GetProperty("metrics").GetProperty("params").GetInt32(), Is.EqualTo(19963));
+        var (code, _, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "0.3", "--steps", "2",
+            "--name", "thin", "--out", outDir, "--time-runs", "2", "--widths", "32,16,8", "--no-colour-lut");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "thin.json")));
+        Assert.That(doc.RootElement.GetProperty("metrics").GetProperty("params").GetInt32(), Is.EqualTo(19963));
+        Assert.That(doc.RootElement.GetProperty("provenance").GetProperty("recipe").GetString(), Does.Contain("(widths 32/16/8)"));
+        using var bark = JsonDocument.Parse(File.ReadAllText(Path.Combine(ShippedModelFiles.RepoRoot, "models", "bark.json")));
+        Assert.That(bark.RootElement.GetProperty("metrics").GetProperty("params").GetInt32(), Is.EqualTo(19963));
 
-            (code, _, stderr) = RunPython(script, "--exemplar", exemplar, "--minutes", "0.1", "--name", "x", "--out", outDir,
-                "--widths", "32,16");
-            Assert.That(code, Is.EqualTo(2));
-            Assert.That(stderr, Does.Contain("'32,16' is not three positive integers like 32,16,8"));
-        }
-        finally
-        {
-            if (Directory.Exists(outDir))
-            {
-                Directory.Delete(outDir, recursive: true);
-            }
-        }
-    }
+        (code, _, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "0.1", "--name", "x", "--out", outDir,
+            "--widths", "32,16");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("'32,16' is not three positive integers like 32,16,8"));
+    });
 
     [Test]
     public void ExportFormsComputeTheTrainedNetworks()
@@ -133,9 +127,8 @@ public class TrainingSmokeTests
     [Test]
     public void UnreadableExemplarFailsWithOneClearLine()
     {
-        string script = Path.Combine(ShippedModelFiles.RepoRoot, "training", "train_synth.py");
         string missing = Path.Combine(Path.GetTempPath(), "texplug-no-such-exemplar.png");
-        var (code, stdout, stderr) = RunPython(script, "--exemplar", missing, "--minutes", "0.1", "--name", "x",
+        var (code, stdout, stderr) = RunPython(TrainSynth, "--exemplar", missing, "--minutes", "0.1", "--name", "x",
             "--out", Path.GetTempPath());
         Assert.That(code, Is.EqualTo(2));
         Assert.That(stderr.Trim(), Does.StartWith("error: ").And.Contain(missing).And.Not.Contain("\n"));
