@@ -150,7 +150,7 @@ def main():
     ap.add_argument('--arch', choices=('fine', 'conv', 'patch'), default='fine',
                     help='SynthNet with fine noise inputs (default), plain SynthNet, or the experimental PatchSynthNet')
     ap.add_argument('--widths', type=widths_arg, default=None,
-                    help="SynthNet's channels at 1/4, 1/2 and full resolution, e.g. 32,16,8 (default: the arch's, 40,24,10 for fine)")
+                    help="SynthNet's channels at 1/8, 1/4 and 1/2 resolution, e.g. 32,16,8 (default: the arch's, 40,24,10 for fine)")
     ap.add_argument('--max-side', type=int, default=256, help='exemplars larger than this are downscaled')
     ap.add_argument('--time-runs', type=int, default=20)
     ap.add_argument('--description', default='')

@@ -89,7 +89,7 @@ WEIGHTS = {'swd': 1.0, 'pix': 20.0, 'hist': 1.0, 'stats': 1.0}
 
 
 def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=None, threads=1, arch='fine', init=None, widths=None):
-    """Returns (generator, stats dict). widths: SynthNet's widths at 1/4, 1/2 and full resolution (None = its
+    """Returns (generator, stats dict). widths: SynthNet's channels at 1/8, 1/4 and 1/2 resolution (None = its
     default for the arch). init: a nets.SynthNet to start from (warm start, texlib/warmstart.py;
     copied, not modified) instead of a random initialisation."""
     torch.set_num_threads(threads)
