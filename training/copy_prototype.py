@@ -57,6 +57,12 @@ def autocorrelation_peaks(p, count, exclude=24):
     return np.array(out)
 
 
+def seam_costs(before, after):
+    """Per pair of copies (i, j) and pixel along the cut: the squared colour differences of copy i against copy j on both
+    sides of it. before, after: (K, ..., 3), the copies on the two sides."""
+    return (((before[:, None] - before[None]) ** 2).sum(-1) + ((after[:, None] - after[None]) ** 2).sum(-1))
+
+
 def synthesize(exemplar, size, seed):
     """(size, size, 3) uint8 from an (H, W, 3) uint8 exemplar."""
     if size % CELL:
@@ -77,10 +83,8 @@ def synthesize(exemplar, size, seed):
     f /= f.std()
     # seam costs: right[i, j, r, c] = label i at cell (r, c) beside label j at (r, c + 1); down likewise (wrapping)
     edge = np.arange(n) * CELL + CELL
-    a, b = copies[:, :, (edge - 1) % size], copies[:, :, edge % size]
-    right = (((a[:, None] - a[None]) ** 2).sum(-1) + ((b[:, None] - b[None]) ** 2).sum(-1)).reshape(k, k, n, CELL, n).sum(3)
-    a, b = copies[:, (edge - 1) % size], copies[:, edge % size]
-    down = (((a[:, None] - a[None]) ** 2).sum(-1) + ((b[:, None] - b[None]) ** 2).sum(-1)).reshape(k, k, n, n, CELL).sum(4)
+    right = seam_costs(copies[:, :, (edge - 1) % size], copies[:, :, edge % size]).reshape(k, k, n, CELL, n).sum(3)
+    down = seam_costs(copies[:, (edge - 1) % size], copies[:, edge % size]).reshape(k, k, n, n, CELL).sum(4)
     scale = np.median(right[right > 0]) if (right > 0).any() else 1.0
     right /= scale; down /= scale
     label = np.argmax(f, 0)

@@ -96,6 +96,8 @@ def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=N
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     ex = ExemplarStats(rgb, gen)
+    if arch == 'patch' and widths is not None:
+        raise ValueError('--widths is for SynthNet; --arch patch has no widths')
     G = nets.PatchSynthNet(exemplar=ex.x, seed=seed) if arch == 'patch' else nets.SynthNet(fine=arch == 'fine', widths=widths)
     if init is not None:
         if arch == 'patch' or not isinstance(init, nets.SynthNet) or init.fine != (arch == 'fine'):
