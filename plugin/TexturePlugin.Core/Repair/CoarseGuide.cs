@@ -2,6 +2,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 #endif
+using TexturePlugin.Core.Threading;
 
 namespace TexturePlugin.Core.Repair;
 
@@ -40,9 +41,7 @@ public sealed class CoarseGuide
     private int[] _rowWrap = Array.Empty<int>();      // low-res row y + Pad -> y * lw, y wrapped into [0, lh)
     private short[] _padded = Array.Empty<short>();   // block sums with Pad wrapped blocks around, for source vectors
     private readonly TargetBuffers _buffers = new();
-#if NET
     private MatchHelper? _helper;
-#endif
 
     /// <summary>
     /// Below this many target-source pairs in a ring the matching stays on the calling thread (handing half a ring to
@@ -356,18 +355,22 @@ public sealed class CoarseGuide
     /// </summary>
     private void MatchRing(int start, int end, int lw, int lh, int sourceCount)
     {
-#if NET
         int count = end - start;
         if (count >= 2 && (long)count * sourceCount >= ParallelPairs && (Environment.ProcessorCount > 1 || ParallelPairs == 0))
         {
             int mid = start + count / 2;
             _helper ??= new MatchHelper(this);
             _helper.Start(mid, end, lw, lh, sourceCount);
-            MatchTargets(start, mid, lw, lh, sourceCount, _buffers);
-            _helper.Finish();
+            try
+            {
+                MatchTargets(start, mid, lw, lh, sourceCount, _buffers);
+            }
+            finally
+            {
+                _helper.Finish();   // never leave the other half running on this guide's buffers
+            }
             return;
         }
-#endif
         if (_step > 1 && end - start >= 2)
         {
             // the same two halves as above: with a source step, same-ring candidates come only from the target's own half
@@ -715,65 +718,34 @@ public sealed class CoarseGuide
         }
     }
 
-#if NET
     /// <summary>
-    /// Runs the second half of a ring on a pool thread without allocating. If no pool thread has picked it up by the
-    /// time the caller finished its half, the caller withdraws it and does it itself, so a busy pool never makes the
-    /// guide wait. A withdrawn work item that runs later finds nothing queued (or the next job, which it may do).
+    /// The second half of a ring, on a <see cref="PoolHelper"/> with target buffers of its own (the pool thread's, or
+    /// the caller's when it withdraws the work, after its own half).
     /// </summary>
-    private sealed class MatchHelper : IThreadPoolWorkItem
+    private sealed class MatchHelper : IHelperWork
     {
-        private const int Idle = 0, Queued = 1, Running = 2;
         private readonly CoarseGuide _owner;
         private readonly TargetBuffers _buffers = new();
-        private readonly ManualResetEventSlim _done = new(false);
-        private int _state;
+        private readonly PoolHelper _pool = new();
         private int _start, _end, _lw, _lh, _sourceCount;
-        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _error;
 
         public MatchHelper(CoarseGuide owner) => _owner = owner;
 
         public void Start(int start, int end, int lw, int lh, int sourceCount)
         {
             (_start, _end, _lw, _lh, _sourceCount) = (start, end, lw, lh, sourceCount);
-            _error = null;
-            _done.Reset();
-            Volatile.Write(ref _state, Queued);
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            _pool.Start(this);
         }
 
-        public void Execute()
-        {
-            if (Interlocked.CompareExchange(ref _state, Running, Queued) != Queued)
-                return;
-            try
-            {
-                _owner.MatchTargets(_start, _end, _lw, _lh, _sourceCount, _buffers);
-            }
-            catch (Exception e)
-            {
-                _error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-            }
-            finally
-            {
-                Volatile.Write(ref _state, Idle);
-                _done.Set();
-            }
-        }
+        public void Run() => _owner.MatchTargets(_start, _end, _lw, _lh, _sourceCount, _buffers);
 
         /// <summary>Returns when the second half is done, by the pool thread or (if it has not started) here.</summary>
         public void Finish()
         {
-            if (Interlocked.CompareExchange(ref _state, Idle, Queued) == Queued)
-            {
-                _owner.MatchTargets(_start, _end, _lw, _lh, _sourceCount, _owner._buffers);
-                return;
-            }
-            _done.Wait();
-            _error?.Throw();
+            if (_pool.Join() is Exception e)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
         }
     }
-#endif
 
     private static int RoundUp(int a, int m) => (a + m - 1) / m * m;
 }

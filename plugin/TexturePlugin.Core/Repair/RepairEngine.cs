@@ -3,6 +3,7 @@ using TexturePlugin.Core.Inference;
 using TexturePlugin.Core.Models;
 using TexturePlugin.Core.Synthesis;
 using TexturePlugin.Core.Tensors;
+using TexturePlugin.Core.Threading;
 
 namespace TexturePlugin.Core.Repair;
 
@@ -111,13 +112,36 @@ public sealed class RepairEngine : IDisposable
         return new Lane(runners, new CoarseGuide(Manifest.GuideScale, Manifest.GuidePatch));
     }
 
-    /// <summary>What one tile at a time needs: runners (tensors) per tile size, the guide's workspace, tile buffers.</summary>
-    private sealed class Lane : IDisposable
+    /// <summary>
+    /// What one tile at a time needs: runners (tensors) per tile size, the guide's workspace, tile buffers. Lanes other
+    /// than the first drain a pass's tiles on a pool thread (<see cref="PoolHelper"/>: no allocation, and the caller
+    /// does the lane's share itself if no pool thread has started it).
+    /// </summary>
+    private sealed class Lane : IDisposable, IHelperWork
     {
+        private readonly PoolHelper _pool = new();
+        private TileWork? _work;
+
         public Lane(RunnerCache runners, CoarseGuide guide)
         {
             Runners = runners;
             Guide = guide;
+        }
+
+        /// <summary>Queues draining <paramref name="work"/>'s tiles on this lane.</summary>
+        public void Start(TileWork work)
+        {
+            _work = work;
+            _pool.Start(this);
+        }
+
+        void IHelperWork.Run() => _work!.Drain(this);
+
+        /// <summary>Returns when this lane has drained the work (failures are recorded in the work itself).</summary>
+        public void Finish()
+        {
+            _pool.Join();
+            _work = null;
         }
 
         public RunnerCache Runners { get; }
@@ -368,26 +392,17 @@ public sealed class RepairEngine : IDisposable
         // replaced by the mask before the network and the guide see them) and each writes only damaged pixels it owns,
         // so the result is the same as one lane's.
         var work = new TileWork(this, image, mask, tiles, progress, cancellationToken);
-        var others = new Task[lanes - 1];
         for (int l = 1; l < lanes; l++)
-        {
-            Lane lane = _lanes[l]!;
-            others[l - 1] = Task.Factory.StartNew(() => work.Drain(lane), CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
-        }
+            _lanes[l]!.Start(work);
         try
         {
             work.Drain(_lanes[0]!);
         }
         finally
         {
-            try
-            {
-                Task.WaitAll(others);
-            }
-            catch (AggregateException)
-            {
-                // the first failure is rethrown below
-            }
+            // Drain records its failure in the work (the first is rethrown below), so Finish returns null here.
+            for (int l = 1; l < lanes; l++)
+                _lanes[l]!.Finish();
         }
         work.ThrowIfFailed();
     }

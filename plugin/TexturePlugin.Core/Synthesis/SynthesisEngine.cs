@@ -3,6 +3,7 @@ using TexturePlugin.Core.Inference;
 using TexturePlugin.Core.Models;
 using TexturePlugin.Core.Noise;
 using TexturePlugin.Core.Tensors;
+using TexturePlugin.Core.Threading;
 
 namespace TexturePlugin.Core.Synthesis;
 
@@ -227,7 +228,7 @@ public sealed class SynthesisEngine : IDisposable
         }
         for (int l = 1; l < lanes; l++)
         {
-            Exception? e = _lanes[l]!.Finish(pass, l);
+            Exception? e = _lanes[l]!.Finish();
             failure ??= e;
         }
         if (failure is not null)
@@ -293,18 +294,12 @@ public sealed class SynthesisEngine : IDisposable
     /// first run on a pool thread without allocating; if none has picked the work up when the first lane is done,
     /// the caller withdraws it and runs it itself, so a busy pool never stalls a call.
     /// </summary>
-    private sealed class Lane
-#if NET
-        : IThreadPoolWorkItem
-#endif
+    private sealed class Lane : IHelperWork
     {
-        private const int Idle = 0, Queued = 1, Running = 2;
         private readonly SynthesisEngine _engine;
-        private readonly ManualResetEventSlim _finished = new(true);
-        private int _state;
+        private readonly PoolHelper _pool = new();
         private Pass? _pass;
         private int _index;
-        private Exception? _error;
 
         public Lane(SynthesisEngine engine, RunnerCache runners)
         {
@@ -340,60 +335,32 @@ public sealed class SynthesisEngine : IDisposable
             }
         }
 
+        /// <summary>Queues this lane's tiles (<see cref="Run(Pass, int)"/>) on a pool thread.</summary>
         public void Start(Pass pass, int index)
         {
-            (_pass, _index, _error) = (pass, index, null);
-            _finished.Reset();
-            Volatile.Write(ref _state, Queued);
-#if NET
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-#else
-            ThreadPool.UnsafeQueueUserWorkItem(static lane => ((Lane)lane!).Execute(), this);
-#endif
+            (_pass, _index) = (pass, index);
+            _pool.Start(this);
         }
 
-        public void Execute()
+        void IHelperWork.Run()
         {
-            if (Interlocked.CompareExchange(ref _state, Running, Queued) != Queued)
-                return;
             try
             {
                 Run(_pass!, _index);
             }
-            catch (Exception e)
+            catch
             {
-                _error = e;
                 _pass!.Stop();
+                throw;
             }
             finally
             {
                 _pass = null;
-                Volatile.Write(ref _state, Idle);
-                _finished.Set();
             }
         }
 
         /// <summary>Returns when this lane's tiles are done (here, if no pool thread started them), with its failure.</summary>
-        public Exception? Finish(Pass pass, int index)
-        {
-            if (Interlocked.CompareExchange(ref _state, Idle, Queued) == Queued)
-            {
-                _pass = null;
-                _finished.Set();
-                try
-                {
-                    Run(pass, index);
-                    return null;
-                }
-                catch (Exception e)
-                {
-                    pass.Stop();
-                    return e;
-                }
-            }
-            _finished.Wait();
-            return _error;
-        }
+        public Exception? Finish() => _pool.Join();
     }
 
     /// <summary>
