@@ -14,6 +14,11 @@ internal sealed class GuideRepairer : IRepairer
 
     public string Provider => "copy guide (no repair model)";
 
+    public void Prepare()
+    {
+        // nothing to open: the guide's buffers grow on the first repair
+    }
+
     public IReadOnlyList<TileRect> Repair(RgbaImage image, DamageMask mask, TileRect touched)
     {
         if (_result.Length != image.Pixels.Length)

@@ -28,7 +28,7 @@ internal sealed class RepairController : IDisposable
     private TextureHandle _after;
     private int _generation;
     private bool _hasTouched;
-    private bool _repairedOnce;   // the first repair opens the model (load, warm-up): reported as FirstRunMs
+    private bool _repairedOnce;   // the worker's Prepare (model load, warm-up) is reported as FirstRunMs, repairs after it as InferenceMs
     private int _touchX0, _touchY0, _touchX1, _touchY1; // unwrapped, exclusive end
     private string? _savePath;
     private bool _closed;
@@ -242,6 +242,7 @@ internal sealed class RepairController : IDisposable
 
     private void Run()
     {
+        Prepare();
         RgbaImage? working = null;
         DamageMask? snapshot = null;
         RgbaImage? workingOriginal = null;
@@ -302,6 +303,29 @@ internal sealed class RepairController : IDisposable
                 lock (_lock)
                     _working = false;
             }
+        }
+    }
+
+    /// <summary>
+    /// Worker thread, first thing: opens and warms up the repairer while the user is still choosing where to paint, so
+    /// the first stroke is repaired within a frame like the rest. Busy meanwhile; its time is the model's first run.
+    /// </summary>
+    private void Prepare()
+    {
+        lock (_lock)
+            _working = true;
+        try
+        {
+            long start = Stopwatch.GetTimestamp();
+            _repairer.Prepare();
+            _host.Stats.Report(PluginKeys.FirstRunMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            _repairedOnce = true;
+            _host.Stats.ReportText(PluginKeys.Provider, _repairer.Provider);
+        }
+        finally
+        {
+            lock (_lock)
+                _working = false;
         }
     }
 

@@ -89,6 +89,35 @@ public class RepairControllerRaceTests
         Assert.That(repairer.Disposed, Is.True);
     }
 
+    /// <summary>
+    /// The worker prepares the repairer (opens and warms up the model) once, on its own thread, before the first repair,
+    /// so a level designer's first stroke does not pay for the model load (GatedRepairer.Repair throws otherwise).
+    /// </summary>
+    [Test]
+    public void TheWorkerPreparesTheRepairerOnceBeforeTheFirstRepair()
+    {
+        using var temp = new TempFolder();
+        var host = new FakeHost(temp.Path);
+        var repairer = new GatedRepairer();
+        RepairController? controller = null;
+        try
+        {
+            controller = new RepairController(host, repairer);
+            Assert.That(repairer.Entered.Wait(Timeout), Is.True, "the first repair never started");
+            Assert.That(repairer.Prepared, Has.Count.EqualTo(1));
+            Assert.That(repairer.Prepared[0], Is.SameAs(repairer.WorkerThread), "prepared on the worker");
+            Assert.That(repairer.Prepared[0], Is.Not.SameAs(Thread.CurrentThread));
+            repairer.Gate.Set();
+            Assert.That(() => controller.Update(), Throws.Nothing);
+        }
+        finally
+        {
+            repairer.Gate.Set();
+            controller?.Dispose();
+        }
+        Assert.That(repairer.Prepared, Has.Count.EqualTo(1));
+    }
+
     /// <summary>Repair signals <see cref="Entered"/> on each call, then blocks until the test opens <see cref="Gate"/>; changes nothing.</summary>
     private sealed class GatedRepairer : IRepairer
     {
@@ -104,6 +133,15 @@ public class RepairControllerRaceTests
 
         public string Provider => "gated";
 
+        /// <summary>Prepare calls, each with the thread it ran on.</summary>
+        public List<Thread> Prepared { get; } = new();
+
+        public void Prepare()
+        {
+            lock (_calls)
+                Prepared.Add(Thread.CurrentThread);
+        }
+
         public IReadOnlyList<(int Width, int Height, TileRect Touched)> Calls
         {
             get
@@ -116,7 +154,11 @@ public class RepairControllerRaceTests
         public IReadOnlyList<TileRect> Repair(RgbaImage image, DamageMask mask, TileRect touched)
         {
             lock (_calls)
+            {
+                if (Prepared.Count == 0)
+                    throw new InvalidOperationException("Repair before Prepare");
                 _calls.Add((image.Width, image.Height, touched));
+            }
             WorkerThread = Thread.CurrentThread;
             Entered.Release();
             if (!Gate.Wait(Timeout))
