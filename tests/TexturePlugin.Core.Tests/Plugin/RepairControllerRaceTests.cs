@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using TexturePlugin.Abstractions;
 using TexturePlugin.Core.Imaging;
+using TexturePlugin.Core.Models;
 using TexturePlugin.Core.Repair;
 using TexturePlugin.Repair;
 
@@ -116,6 +117,45 @@ public class RepairControllerRaceTests
             controller?.Dispose();
         }
         Assert.That(repairer.Prepared, Has.Count.EqualTo(1));
+    }
+
+    /// <summary>
+    /// A repair model whose file is gone: Prepare reports it once and hands over to the copy guide, which then
+    /// repairs the strokes (repair mode keeps working). A working model opens in Prepare.
+    /// </summary>
+    [Test]
+    public void PrepareOpensTheModelOrFallsBackToTheCopyGuideWithOneError()
+    {
+        using var temp = new TempFolder();
+        var host = new FakeHost(temp.Path);
+        string fixtures = Path.Combine(TestPaths.RepoRoot, "tests", "fixtures", "engines");
+        File.Copy(Path.Combine(fixtures, "fixture_repair.json"), temp.File("fixture_repair.json"));
+        var image = new RgbaImage(64, 64);
+        for (int i = 0; i < image.Pixels.Length; i++)
+            image.Pixels[i] = i % 4 == 3 ? (byte)255 : (byte)(i * 37 % 251);
+        var mask = new DamageMask(64, 64);
+        mask.FillRect(20, 20, 8, 8);
+
+        using (var missing = new ModelRepairer(ModelManifest.Load(temp.File("fixture_repair.json")), host.Log))
+        {
+            missing.Prepare();
+            Assert.That(missing.Provider, Does.StartWith("copy guide"));
+            Assert.That(host.Messages.Count(m => m.Level == LogLevel.Error && m.Text.Contains("fixture_repair.onnx")), Is.EqualTo(1),
+                string.Join("\n", host.Messages));
+            var repaired = image.Clone();
+            for (int y = 20; y < 28; y++)
+                for (int x = 20; x < 28; x++)
+                    repaired.Pixels.AsSpan((y * 64 + x) * 4, 4).Fill(0);   // the hole: black, transparent
+            missing.Repair(repaired, mask, new TileRect(20, 20, 8, 8));
+            Assert.That(repaired.Pixels[(24 * 64 + 24) * 4 + 3], Is.Not.Zero, "the copy guide filled the hole from intact pixels");
+            Assert.That(host.Messages.Count(m => m.Level == LogLevel.Error), Is.EqualTo(1), "reported once");
+        }
+
+        File.Copy(Path.Combine(fixtures, "fixture_repair.onnx"), temp.File("fixture_repair.onnx"));
+        using var working = new ModelRepairer(ModelManifest.Load(temp.File("fixture_repair.json")), host.Log);
+        working.Prepare();
+        Assert.That(working.Provider, Does.StartWith("fixture_repair"));
+        Assert.That(host.Messages.Count(m => m.Level == LogLevel.Error), Is.EqualTo(1), "no new error");
     }
 
     /// <summary>Repair signals <see cref="Entered"/> on each call, then blocks until the test opens <see cref="Gate"/>; changes nothing.</summary>
