@@ -434,6 +434,7 @@ public static class BenchRunner
     /// <summary>Median milliseconds of <paramref name="runs"/> calls after <paramref name="warmup"/> (reset runs untimed before each).</summary>
     public static double Median(int warmup, int runs, Action call, Action? reset = null)
     {
+        Quiet();
         for (int i = 0; i < warmup; i++)
         {
             reset?.Invoke();
@@ -453,6 +454,7 @@ public static class BenchRunner
     /// <summary>Medians of two calls timed alternately (a, b, a, b, ...), so both see the same machine.</summary>
     public static (double A, double B) Interleaved(int warmup, int runs, Action a, Action b)
     {
+        Quiet();
         for (int i = 0; i < warmup; i++)
         {
             a();
@@ -471,6 +473,17 @@ public static class BenchRunner
             tb.Add((end - mid) * 1000.0 / Stopwatch.Frequency);
         }
         return (Median(ta), Median(tb));
+    }
+
+    /// <summary>
+    /// A full blocking collection before each measurement, so no background GC left by the previous row (a 2048^2
+    /// texture is 16 MiB on the large object heap) shares the two cores with the calls being timed.
+    /// </summary>
+    private static void Quiet()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
     public static double Median(List<double> values)
