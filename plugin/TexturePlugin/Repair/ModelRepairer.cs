@@ -33,8 +33,8 @@ internal sealed class ModelRepairer : IRepairer
     {
         if (!EnsureEngine())
             return;
-        // One small repair: ONNX Runtime's first run, the one-tile session and the engine's code paths (JIT), which
-        // otherwise cost the first stroke 200-250 ms more than the next (session 12, this machine).
+        // One small repair: ONNX Runtime's first run, the one-tile session and the engine's code paths (JIT). Without it
+        // the first stroke took 185-235 ms with the model's opening, the next ones 13-20 (session 12, this machine).
         var image = new RgbaImage(RepairEngine.MinimumSize, RepairEngine.MinimumSize);
         for (int i = 0; i < image.Pixels.Length; i++)
             image.Pixels[i] = (byte)(i * 37 % 251);

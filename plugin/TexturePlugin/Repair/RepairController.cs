@@ -28,7 +28,6 @@ internal sealed class RepairController : IDisposable
     private TextureHandle _after;
     private int _generation;
     private bool _hasTouched;
-    private bool _repairedOnce;   // the worker's Prepare (model load, warm-up) is reported as FirstRunMs, repairs after it as InferenceMs
     private int _touchX0, _touchY0, _touchX1, _touchY1; // unwrapped, exclusive end
     private string? _savePath;
     private bool _closed;
@@ -319,7 +318,6 @@ internal sealed class RepairController : IDisposable
             long start = Stopwatch.GetTimestamp();
             _repairer.Prepare();
             _host.Stats.Report(PluginKeys.FirstRunMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            _repairedOnce = true;
             _host.Stats.ReportText(PluginKeys.Provider, _repairer.Provider);
         }
         finally
@@ -346,8 +344,7 @@ internal sealed class RepairController : IDisposable
 
         long start = Stopwatch.GetTimestamp();
         var changed = _repairer.Repair(working, mask, touched);
-        _host.Stats.Report(_repairedOnce ? PluginKeys.InferenceMs : PluginKeys.FirstRunMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        _repairedOnce = true;
+        _host.Stats.Report(PluginKeys.InferenceMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);   // Prepare reported the first run
         _host.Stats.ReportText(PluginKeys.Provider, _repairer.Provider);
         int damaged = 0;
         foreach (byte bit in mask.Bits)
