@@ -241,11 +241,15 @@ internal sealed class DemoApp : IDisposable
             // start after it, or a short headless run's HUD shows "2 fps" for a demo that renders hundreds.
             _fpsWindowStart = wall;
         }
-        else if (++_fpsWindowFrames > 0 && wall - _fpsWindowStart >= 0.5)
+        else
         {
-            _fps = _fpsWindowFrames / (wall - _fpsWindowStart);
-            _fpsWindowStart = wall;
-            _fpsWindowFrames = 0;
+            _fpsWindowFrames++;
+            if (wall - _fpsWindowStart >= 0.5)
+            {
+                _fps = _fpsWindowFrames / (wall - _fpsWindowStart);
+                _fpsWindowStart = wall;
+                _fpsWindowFrames = 0;
+            }
         }
 
         if (_surface is not HeadlessSurface && wall - _titleUpdatedAt > 0.5)

@@ -400,7 +400,7 @@ public sealed class RepairEngine : IDisposable
         }
         finally
         {
-            // Drain records its failure in the work (the first is rethrown below), so Finish returns null here.
+            // Drain records any failure in the work (the first is rethrown below); Finish only waits for the lane.
             for (int l = 1; l < lanes; l++)
                 _lanes[l]!.Finish();
         }
