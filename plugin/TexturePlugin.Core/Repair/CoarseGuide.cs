@@ -30,7 +30,11 @@ public sealed class CoarseGuide
     private int[] _ringStart = Array.Empty<int>();
     private int[] _sources = Array.Empty<int>();
     private int[] _sourceOf = Array.Empty<int>();     // per block: its index in _sources, -1 = not a source
-    private short[] _sourceVectors = Array.Empty<short>();  // per scanned source: p*p*3 block sums, zero-padded to Stride
+    // The scanned sources' p*p*3 block sums, zero-padded to Stride, chunk-major: the 16 values of chunk c of scanned
+    // source s are at (c * _scanCount + s) * 16. A scan that stops after two chunks for most sources then streams two
+    // contiguous arrays (a quarter of a megabyte for a 256-pixel window: it stays in a core's L2) instead of touching
+    // every source's whole record.
+    private short[] _sourceVectors = Array.Empty<short>();
     private int[] _scanBlocks = Array.Empty<int>();   // per scanned source: its block (all sources, or those on the step's grid)
     private int _scanCount;
     private int _step = 1;                            // this build's source step
@@ -338,13 +342,17 @@ public sealed class CoarseGuide
             Array.Copy(_sources, _scanBlocks, sourceCount);
             _scanCount = sourceCount;
         }
-        for (int s = 0; s < _scanCount; s++)
+        // Each source's record is gathered contiguously, then its chunks of 16 go to their chunk-major places.
+        int scan = _scanCount, vectors = stride / 16;
+        Span<short> record = stackalloc short[stride];
+        record.Clear();
+        for (int s = 0; s < scan; s++)
         {
             int q = _scanBlocks[s], qx = q % lw, qy = q / lw;
-            Span<short> v = _sourceVectors.AsSpan(s * stride, stride);
             for (int dy = 0; dy < Patch; dy++)
-                _padded.AsSpan(((qy + dy) * pw + qx) * 3, run).CopyTo(v.Slice(dy * run, run));
-            v.Slice(Patch * run).Clear();
+                _padded.AsSpan(((qy + dy) * pw + qx) * 3, run).CopyTo(record.Slice(dy * run, run));
+            for (int c = 0; c < vectors; c++)
+                record.Slice(c * 16, 16).CopyTo(_sourceVectors.AsSpan((c * scan + s) * 16, 16));
         }
     }
 
@@ -505,13 +513,14 @@ public sealed class CoarseGuide
         return distance;
     }
 
-    /// <summary>Squared differences between target <paramref name="a"/> and the source vector at <paramref name="o"/> over the known values.</summary>
-    private static int Distance(short[] a, short[] v, int o, int[] idx, int known)
+    /// <summary>Squared differences between target <paramref name="a"/> and scanned source <paramref name="s"/> over the known values.</summary>
+    private static int Distance(short[] a, short[] v, int s, int scan, int[] idx, int known)
     {
         int distance = 0;
         for (int k = 0; k < known; k++)
         {
-            int d = a[idx[k]] - v[o + idx[k]];
+            int j = idx[k];
+            int d = a[j] - v[((j >> 4) * scan + s) * 16 + (j & 15)];
             distance += d * d;
         }
         return distance;
@@ -522,9 +531,9 @@ public sealed class CoarseGuide
         int best = -1, bestDistance = bound;
         short[] a = buffers.Vector, v = _sourceVectors;
         int[] idx = buffers.KnownIndex;
-        for (int s = 0, o = 0; s < sourceCount; s++, o += stride)
+        for (int s = 0; s < sourceCount; s++)
         {
-            int distance = Distance(a, v, o, idx, known);
+            int distance = Distance(a, v, s, sourceCount, idx, known);
             if (distance < bestDistance)
             {
                 bestDistance = distance;
@@ -568,40 +577,63 @@ public sealed class CoarseGuide
                 known[at] = count;
                 offsets[at] = k * 16;
             }
+            if (used == 0)
+            {
+                // Nothing known: every source is at distance 0 and the first one wins, as in the scalar loop.
+                if (sourceCount > 0 && bestDistance > 0)
+                    (best, bestDistance) = (_scanBlocks[0], 0);
+                bestOut = bestDistance;
+                return best;
+            }
+            short** chunk = stackalloc short*[vectors];   // chunk k's array: source s's 16 values at chunk[k] + 16 * s
             for (int k = 0; k < used; k++)
             {
                 av[k] = Avx.LoadVector256(pa + offsets[k]);
                 mv[k] = Avx.LoadVector256(pm + offsets[k]);
+                chunk[k] = pv + (long)offsets[k] * sourceCount;
             }
-            int head = Math.Min(used, 2);
+            // The first two chunks (a missing second one adds zeros) stay in registers.
+            Vector256<short> a0 = av[0], m0 = mv[0];
+            Vector256<short> a1 = used > 1 ? av[1] : Vector256<short>.Zero, m1 = used > 1 ? mv[1] : Vector256<short>.Zero;
+            short* c0 = chunk[0], c1 = used > 1 ? chunk[1] : chunk[0];
             Vector128<int> bestVector = Vector128.Create(bestDistance);
-            short* src = pv;
             int s = 0;
             // Four sources at a time: their horizontal sums share three HorizontalAdds.
-            for (; s + 4 <= sourceCount; s += 4, src += 4 * stride)
+            for (; s + 4 <= sourceCount; s += 4)
             {
-                Vector256<int> acc0 = Vector256<int>.Zero, acc1 = acc0, acc2 = acc0, acc3 = acc0;
-                Vector128<int> sums;
-                for (int k = 0; k < used; k++)
+                short* at = c0 + 16 * s;
+                Vector256<short> d0 = Avx2.And(Avx2.Subtract(a0, Avx.LoadVector256(at)), m0);
+                Vector256<short> d1 = Avx2.And(Avx2.Subtract(a0, Avx.LoadVector256(at + 16)), m0);
+                Vector256<short> d2 = Avx2.And(Avx2.Subtract(a0, Avx.LoadVector256(at + 32)), m0);
+                Vector256<short> d3 = Avx2.And(Avx2.Subtract(a0, Avx.LoadVector256(at + 48)), m0);
+                Vector256<int> acc0 = Avx2.MultiplyAddAdjacent(d0, d0), acc1 = Avx2.MultiplyAddAdjacent(d1, d1);
+                Vector256<int> acc2 = Avx2.MultiplyAddAdjacent(d2, d2), acc3 = Avx2.MultiplyAddAdjacent(d3, d3);
+                at = c1 + 16 * s;
+                d0 = Avx2.And(Avx2.Subtract(a1, Avx.LoadVector256(at)), m1);
+                d1 = Avx2.And(Avx2.Subtract(a1, Avx.LoadVector256(at + 16)), m1);
+                d2 = Avx2.And(Avx2.Subtract(a1, Avx.LoadVector256(at + 32)), m1);
+                d3 = Avx2.And(Avx2.Subtract(a1, Avx.LoadVector256(at + 48)), m1);
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(d0, d0));
+                acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(d1, d1));
+                acc2 = Avx2.Add(acc2, Avx2.MultiplyAddAdjacent(d2, d2));
+                acc3 = Avx2.Add(acc3, Avx2.MultiplyAddAdjacent(d3, d3));
+                Vector128<int> sums = Sum4(acc0, acc1, acc2, acc3);
+                for (int k = 2; k < used; k++)
                 {
-                    if (k >= head)
-                    {
-                        sums = Sum4(acc0, acc1, acc2, acc3);
-                        if (Sse2.MoveMask(Sse2.CompareGreaterThan(bestVector, sums).AsByte()) == 0)
-                            goto next;
-                    }
+                    if (Sse2.MoveMask(Sse2.CompareGreaterThan(bestVector, sums).AsByte()) == 0)
+                        goto next;
                     Vector256<short> ak = av[k], mk = mv[k];
-                    short* at = src + offsets[k];
-                    Vector256<short> d0 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(at)), mk);
-                    Vector256<short> d1 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(at + stride)), mk);
-                    Vector256<short> d2 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(at + 2 * stride)), mk);
-                    Vector256<short> d3 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(at + 3 * stride)), mk);
+                    at = chunk[k] + 16 * s;
+                    d0 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(at)), mk);
+                    d1 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(at + 16)), mk);
+                    d2 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(at + 32)), mk);
+                    d3 = Avx2.And(Avx2.Subtract(ak, Avx.LoadVector256(at + 48)), mk);
                     acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(d0, d0));
                     acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(d1, d1));
                     acc2 = Avx2.Add(acc2, Avx2.MultiplyAddAdjacent(d2, d2));
                     acc3 = Avx2.Add(acc3, Avx2.MultiplyAddAdjacent(d3, d3));
+                    sums = Sum4(acc0, acc1, acc2, acc3);
                 }
-                sums = Sum4(acc0, acc1, acc2, acc3);
                 if (Sse2.MoveMask(Sse2.CompareGreaterThan(bestVector, sums).AsByte()) != 0)
                 {
                     for (int k = 0; k < 4; k++)
@@ -617,12 +649,12 @@ public sealed class CoarseGuide
                 }
             next:;
             }
-            for (; s < sourceCount; s++, src += stride)
+            for (; s < sourceCount; s++)
             {
                 Vector256<int> acc = Vector256<int>.Zero;
                 for (int k = 0; k < used; k++)
                 {
-                    Vector256<short> d = Avx2.And(Avx2.Subtract(av[k], Avx.LoadVector256(src + offsets[k])), mv[k]);
+                    Vector256<short> d = Avx2.And(Avx2.Subtract(av[k], Avx.LoadVector256(chunk[k] + 16 * s)), mv[k]);
                     acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(d, d));
                 }
                 int distance = Vector256.Sum(acc);
