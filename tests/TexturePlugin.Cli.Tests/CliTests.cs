@@ -77,6 +77,20 @@ public class CliTests
     }
 
     [Test]
+    public void SynthWithACopyModelWritesTheTextureAndNamesItsSizes()
+    {
+        // train-your-own's default kind (training/texlib/copysynth.py): the engine fills its origin input; sizes are
+        // multiples of the exemplar's period (64 px for the fixture)
+        string model = Path.Combine(_fixtures, "fixture_copy.onnx");
+        var r = Run("synth", "--model", model, "--size", "192x128", "--seed", "4", "-o", Out, "--ep", "cpu", "--threads", "1");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        RgbaImage image = ImageIO.Load(Out);
+        Assert.That((image.Width, image.Height), Is.EqualTo((192, 128)));
+        File.Delete(Out);
+        AssertFailsCleanly(Run("synth", "--model", model, "--size", "96x96", "--seed", "4", "-o", Out, "--ep", "cpu"), "multiples of 64", Out);
+    }
+
+    [Test]
     public void SynthVariantsWriteOneFilePerSeed()
     {
         var r = Run("synth", "--material", "marble", "--size", "64x64", "--seed", "1", "--count", "3", "-o", Out);

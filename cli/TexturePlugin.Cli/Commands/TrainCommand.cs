@@ -24,7 +24,14 @@ internal static class TrainCommand
         var minutes = new Option<double>("--minutes") { Description = "Training time in minutes", Required = true };
         var name = new Option<string>("--name") { Description = "Model name (letters, digits, - and _)", Required = true };
         var seed = new Option<int>("--seed") { Description = "Training seed", DefaultValueFactory = _ => 0 };
-        var command = new Command("train", "Train a synthesis model on an exemplar and add it to the catalog") { exemplar, minutes, name, seed };
+        var method = new Option<string>("--method")
+        {
+            Description = "copy: a trained selector of shifted copies of the exemplar (sizes multiples of 64-256 px, its period); "
+                + "gan: a convolutional generator (any multiple of 8 px)",
+            DefaultValueFactory = _ => "copy",
+        };
+        method.AcceptOnlyFromAmong("copy", "gan");
+        var command = new Command("train", "Train a synthesis model on an exemplar and add it to the catalog") { exemplar, minutes, name, seed, method };
         command.SetAction(result =>
         {
             string exemplarPath = result.GetValue(exemplar)!;
@@ -43,7 +50,8 @@ internal static class TrainCommand
             string outFolder = ResolveOutFolder(global, result);
 
             var args = new List<string> { script, "--exemplar", Path.GetFullPath(exemplarPath), "--minutes", m.ToString(CultureInfo.InvariantCulture),
-                "--name", modelName, "--out", outFolder, "--seed", result.GetValue(seed).ToString(CultureInfo.InvariantCulture) };
+                "--name", modelName, "--out", outFolder, "--seed", result.GetValue(seed).ToString(CultureInfo.InvariantCulture),
+                "--method", result.GetValue(method)! };
             if (threads > 0)
                 args.AddRange(new[] { "--threads", threads.ToString(CultureInfo.InvariantCulture) });
             string? modelPath = null;
@@ -58,7 +66,7 @@ internal static class TrainCommand
                 throw new CliException("Training ended without reporting a model (no 'model PATH' line).");
             string manifestPath = Path.ChangeExtension(modelPath, ".json");
             using (LoadedModel check = ModelCatalog.LoadFile(manifestPath, global.Session(result)))
-                console.MarkupLine(Markup.Escape($"model '{check.Manifest.Name}' ({check.Manifest.Kind.ToString().ToLowerInvariant()}) added to the catalog: {modelPath}"));
+                console.MarkupLine(Markup.Escape($"model '{check.Manifest.Name}' ({check.Manifest.Kind.ToString().ToLowerInvariant()}, sizes: multiples of {check.Manifest.SizeMultiple} px) added to the catalog: {modelPath}"));
             return 0;
         });
         return command;

@@ -25,7 +25,7 @@ public sealed class ModelInput
 
     public string Name { get; }
 
-    /// <summary>"noise" (synthesis); "image", "mask" or "guide" (repair).</summary>
+    /// <summary>"noise" and optionally "origin" (synthesis); "image", "mask" or "guide" (repair).</summary>
     public string Role { get; }
 
     public int Channels { get; }
@@ -79,6 +79,13 @@ public sealed class GuideSpec
 public sealed class ModelManifest
 {
     public const string RoleNoise = "noise", RoleImage = "image", RoleMask = "mask", RoleGuide = "guide";
+
+    /// <summary>
+    /// Synthesis, optional: <c>[1, 2, 1, 1]</c>, the x and y in texture pixels (wrapped into the texture) where the
+    /// window the model runs on starts. Copy-synthesis models (training/texlib/copysynth.py) need it: their output
+    /// copies the exemplar at positions that depend on where a pixel is in the texture.
+    /// </summary>
+    public const string RoleOrigin = "origin";
 
     private ModelManifest() { }
 
@@ -352,8 +359,12 @@ public sealed class ModelManifest
                 problems.Add("a synthesis model needs an input with role 'noise'");
             else if (m.Noise is not null && m.Noise.Channels != noise.Channels)
                 problems.Add($"input '{noise.Name}' has {noise.Channels} channels but \"noise\".channels is {m.Noise.Channels}");
-            foreach (ModelInput i in m.Inputs.Where(i => i.Role != RoleNoise))
-                problems.Add($"input '{i.Name}' has role '{i.Role}'; a synthesis model takes only 'noise'");
+            foreach (ModelInput i in m.Inputs.Where(i => i.Role is not (RoleNoise or RoleOrigin)))
+                problems.Add($"input '{i.Name}' has role '{i.Role}'; a synthesis model takes 'noise' and optionally 'origin'");
+            foreach (ModelInput i in m.Inputs.Where(i => i.Role == RoleOrigin && i.Channels != 2))
+                problems.Add($"origin input '{i.Name}' must have 2 channels (x, y), not {i.Channels}");
+            if (m.Inputs.Count(i => i.Role == RoleOrigin) > 1 || m.Inputs.Count(i => i.Role == RoleNoise) > 1)
+                problems.Add("a synthesis model takes one 'noise' input and at most one 'origin' input");
             if (m.Noise is not null && m.Noise.Cell > 0 && m.SizeMultiple % m.Noise.Cell != 0)
                 problems.Add($"size_multiple {m.SizeMultiple} is not a multiple of the noise cell {m.Noise.Cell}");
         }

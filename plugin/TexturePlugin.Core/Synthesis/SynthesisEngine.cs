@@ -23,6 +23,7 @@ public sealed class SynthesisEngine : IDisposable
     private readonly ModelSession _session;
     private readonly bool _ownsSession;
     private readonly string _noiseName;
+    private readonly string? _originName;
     private readonly string _outputName;
     private readonly Lane?[] _lanes = new Lane?[MaxLanes];
     private readonly OneTileSession _oneTile;
@@ -51,6 +52,10 @@ public sealed class SynthesisEngine : IDisposable
         ModelInput noise = manifest.Inputs.FirstOrDefault(i => i.Role == "noise")
             ?? throw new ModelException(session.FilePath, $"model '{manifest.Name}' has no input with role 'noise'");
         _noiseName = noise.Name;
+        ModelInput? origin = manifest.InputWithRole(ModelManifest.RoleOrigin);
+        if (origin is not null && origin.Channels != 2)
+            throw new ModelException(session.FilePath, $"model '{manifest.Name}' has an origin input of {origin.Channels} channels; it takes 2 (x, y)");
+        _originName = origin?.Name;
         _outputName = manifest.Output.Name;
         NoiseChannels = manifest.NoiseChannels;
         Cell = manifest.NoiseCell;
@@ -64,9 +69,12 @@ public sealed class SynthesisEngine : IDisposable
         _oneTile = new OneTileSession(session);
     }
 
-    private Lane NewLane(ModelSession session) => new(this, new RunnerCache(session, (w, h) => new Dictionary<string, int[]>
+    private Lane NewLane(ModelSession session) => new(this, new RunnerCache(session, (w, h) =>
     {
-        [_noiseName] = new[] { 1, NoiseChannels, h / Cell, w / Cell },
+        var shapes = new Dictionary<string, int[]> { [_noiseName] = new[] { 1, NoiseChannels, h / Cell, w / Cell } };
+        if (_originName is not null)
+            shapes[_originName] = new[] { 1, 2, 1, 1 };
+        return shapes;
     }, (w, h) => new Dictionary<string, int[]> { [_outputName] = new[] { 1, Order.PlaneCount(), h, w } }));
 
     /// <summary>Makes an engine that owns a model opened (and checked against its manifest) by the catalog.</summary>
@@ -322,6 +330,14 @@ public sealed class SynthesisEngine : IDisposable
                 SynthesisTile tile = plan[t];
                 FixedShapeRunner runner = Runners.Get(tile.WindowWidth, tile.WindowHeight);
                 _engine.FillNoise(this, runner, t, tile, pass.Time);
+                if (_engine._originName is not null)
+                {
+                    // Where the window starts in the texture (wrapped into it): the copies of a copy-synthesis model
+                    // depend on absolute position (training/texlib/copysynth.py).
+                    Span<float> origin = runner.Input(_engine._originName);
+                    origin[0] = Wrap(tile.WindowX, pass.Target.Width);
+                    origin[1] = Wrap(tile.WindowY, pass.Target.Height);
+                }
                 runner.Run(pass.Token);
                 TensorConvert.FromTensorRegion(runner.Output(_engine._outputName), tile.WindowWidth, tile.WindowHeight,
                     tile.MarginX, tile.MarginY, tile.CoreWidth, tile.CoreHeight, pass.Target, tile.CoreX, tile.CoreY,
@@ -448,6 +464,8 @@ public sealed class SynthesisEngine : IDisposable
         if (_ownsSession)
             _session.Dispose();
     }
+
+    private static int Wrap(int v, int n) => ((v % n) + n) % n;
 
     private static int Lcm(int a, int b)
     {

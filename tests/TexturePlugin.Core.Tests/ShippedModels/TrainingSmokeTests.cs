@@ -73,7 +73,7 @@ public class TrainingSmokeTests
     public void FewStepsOnATinyExemplarGiveAWorkingModel() => InTemporaryDirectory("texplug-smoke-", outDir =>
     {
         var (code, stdout, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "0.3", "--steps", "3",
-            "--name", "smoke", "--out", outDir, "--time-runs", "2");
+            "--name", "smoke", "--out", outDir, "--time-runs", "2", "--method", "gan");
         Assert.That(code, Is.EqualTo(0), stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines.Any(l => l.StartsWith("progress ", StringComparison.Ordinal)), Is.True, stdout);
@@ -93,12 +93,32 @@ public class TrainingSmokeTests
     });
 
     [Test]
+    public void CopySynthesisTrainsAndExportsWithAnOriginInput() => InTemporaryDirectory("texplug-copy-", outDir =>
+    {
+        // train-your-own's default method (texlib/copysynth.py): a few steps, the export's parity check, a manifest the
+        // engine reads and runs
+        var (code, stdout, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "0.3", "--steps", "4",
+            "--name", "copy", "--out", outDir, "--time-runs", "2");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("parity ok"));
+        Assert.That(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], Is.EqualTo("model " + Path.Combine(outDir, "copy.onnx")));
+        var manifest = TexturePlugin.Core.Models.ModelManifest.Load(Path.Combine(outDir, "copy.json"));
+        Assert.That(manifest.InputWithRole("origin")?.Channels, Is.EqualTo(2));
+        Assert.That(manifest.SizeMultiple, Is.EqualTo(64), "the 64 px exemplar is one period");
+        Assert.That(manifest.Provenance["steps"], Is.EqualTo("4"));
+        using var engine = TexturePlugin.Core.Synthesis.SynthesisEngine.Open(manifest);
+        var image = engine.Generate(128, 128, seed: 2);
+        Assert.That(image.Width, Is.EqualTo(128));
+        Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "copy.onnx", "copy.json" }));
+    });
+
+    [Test]
     public void WidthsChooseTheGeneratorsChannels() => InTemporaryDirectory("texplug-widths-", outDir =>
     {
         // train_materials.sh trains the shipped materials with --widths 32,16,8: the same network as theirs (19,963
         // parameters), not train-your-own's default 40/24/10 (33,749)
         var (code, _, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "0.3", "--steps", "2",
-            "--name", "thin", "--out", outDir, "--time-runs", "2", "--widths", "32,16,8", "--no-colour-lut");
+            "--name", "thin", "--out", outDir, "--time-runs", "2", "--widths", "32,16,8", "--no-colour-lut", "--method", "gan");
         Assert.That(code, Is.EqualTo(0), stderr);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "thin.json")));
         Assert.That(doc.RootElement.GetProperty("metrics").GetProperty("params").GetInt32(), Is.EqualTo(19963));
