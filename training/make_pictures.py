@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Pictures for the model card (docs/models/): each material's exemplar beside two outputs of its
-generator (two seeds, 256x256, through ONNX Runtime), and repair before/after on textures held out
-from the repair corpus, with the shared eval's three mask kinds."""
+generator (two seeds, 256x256, through ONNX Runtime), repair before/after on textures held out
+from the repair corpus, with the shared eval's three mask kinds, and (`make_pictures.py copy`, after synth_eval.py with
+eval_synth.py) train-your-own copy synthesis beside G'MIC."""
 import os, sys, json
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..'))
@@ -65,8 +66,25 @@ def repairs():
     save(os.path.join(OUT, 'repair.jpg'), np.concatenate(rows, 0))
 
 
+def copy_synthesis():
+    """Train-your-own copy synthesis on exemplars of the shared eval's validation set (cube2-data, never openarena):
+    the exemplar repeated, two seeds of the model synth_eval.py trained (its outputs in $TEXEVAL), G'MIC's patch
+    synthesis from the same run. 512x512 each, shown at half size."""
+    d = os.path.join(os.environ.get('TEXEVAL', '/work/tmp/texeval'), 'validation')
+    rows = []
+    for n in ['castell_wall_gk_v02_cc', 'diamond_plate_gk_cc', 'wooden_planks_gk_v01_cc', 'generic_lava', 'stone_ground_gk_v01_cc']:
+        ex = read_rgb(f'{d}/images/{n}.png')
+        get = lambda m, s: read_rgb(f'{d}/out/synth-{m}/{n}_s{s}.png')
+        rows.append(np.concatenate([label(np.tile(ex, (2, 2, 1))[:512, :512], n + ' (exemplar 2x2)'),
+                                    label(get('project', 1), 'copy synthesis, seed 1'), label(get('project', 2), 'seed 2'),
+                                    label(get('gmic_patch', 1), "G'MIC patch synthesis")], 1))
+    save(os.path.join(OUT, 'copy_synthesis.jpg'), np.concatenate(rows, 0), scale=0.375)
+
+
 if __name__ == '__main__':
     what = sys.argv[1:] or ['materials', 'repair']
+    if 'copy' in what:
+        copy_synthesis()
     if 'materials' in what:
         materials()
     if 'repair' in what:

@@ -180,7 +180,7 @@ def run_copy(a):
     if a.fixture:
         fx = os.path.join(ROOT, 'tests', 'fixtures', 'parity')
         os.makedirs(fx, exist_ok=True)
-        x = torch.randn(1, k, 4, 4, generator=torch.Generator().manual_seed(7))
+        x = torch.randn(1, k, 2, 2, generator=torch.Generator().manual_seed(7))
         with torch.no_grad():
             y = net(x, origin0).numpy()
         x.numpy().astype('<f4').tofile(os.path.join(fx, f'{a.name}_noise.bin'))

@@ -14,6 +14,12 @@ public sealed class BenchOptions
     /// <summary>Execution provider and threads for the model sessions.</summary>
     public SessionConfig Session { get; set; } = new();
 
+    /// <summary>
+    /// A synthesis model's manifest (e.g. one `texplug train` made) timed beside the catalog's first material: still,
+    /// animated and new-seed 512x512 rows (null: none).
+    /// </summary>
+    public string? ExtraSynthesisManifest { get; set; }
+
     /// <summary>Catalog folder (null: the discovery rule of ModelCatalog).</summary>
     public string? ModelsFolder { get; set; }
 

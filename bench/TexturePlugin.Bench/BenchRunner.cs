@@ -125,6 +125,8 @@ public static class BenchRunner
             texture2048 = granite.Render(2048, 2048, 11);
             report.Notes.Add("repair textures: procedural granite (no synthesis model)");
         }
+        if (options.ExtraSynthesisManifest is string extraPath)
+            TimeExtraSynthesis(extraPath, options, report, log, warmup, runs);
 
         if (repairOpened is RepairEngine repair)
         {
@@ -394,6 +396,42 @@ public static class BenchRunner
         {
             report.Notes.Add($"{manifest.Kind} model '{manifest.Name}' could not be used, its rows are skipped: {e.Message}");
             return null;
+        }
+    }
+
+    /// <summary>Still, animated and new-seed 512x512 rows of <paramref name="path"/>'s model (a train-your-own model).</summary>
+    private static void TimeExtraSynthesis(string path, BenchOptions options, BenchReport report, Action<string> log, int warmup, int runs)
+    {
+        ModelManifest manifest;
+        try
+        {
+            manifest = ModelManifest.Load(path);
+        }
+        catch (TexturePluginException e)
+        {
+            report.Notes.Add($"--synth-model: {e.Message}");
+            return;
+        }
+        if (TryOpen(() => SynthesisEngine.Open(manifest, options.Session), manifest, report) is not SynthesisEngine engine)
+            return;
+        using (engine)
+        {
+            string name = $"'{manifest.Name}'";
+            if (512 % engine.Unit != 0)
+            {
+                report.Notes.Add($"--synth-model {name} makes multiples of {engine.Unit}: no 512x512 rows");
+                return;
+            }
+            report.Notes.Add($"extra synthesis model {name}{Cost(manifest)} on {engine.Session.Provider}");
+            var target = new RgbaImage(512, 512);
+            log($"synthesis 512x512 with {name} ...");
+            report.Rows.Add(new BenchRow($"synthesis 512x512, {name}", Median(warmup, runs, () => engine.GenerateInto(target, 7)), "ms", Synth512TargetMs));
+            int frame = 0;
+            report.Rows.Add(new BenchRow($"synthesis 512x512 animated frame, {name}",
+                Median(warmup, runs, () => engine.GenerateInto(target, 7, 0.25 + frame++ / 120.0)), "ms", Synth512TargetMs));
+            int seed = 100;
+            report.Rows.Add(new BenchRow($"synthesis 512x512, new seed each call, {name}",
+                Median(warmup, runs, () => engine.GenerateInto(target, seed++)), "ms", null));
         }
     }
 

@@ -11,7 +11,8 @@ internal static class BenchCommand
     {
         var quick = new Option<bool>("--quick") { Description = "Short run: fewer repetitions and sizes" };
         var noPeers = new Option<bool>("--no-peers") { Description = "Skip OpenCV and G'MIC" };
-        var command = new Command("bench", "Measure synthesis and repair against their targets and peers") { quick, noPeers };
+        var extra = new Option<string?>("--synth-model") { Description = "Also time this synthesis model (NAME.json or NAME.onnx, e.g. one texplug train made) at 512x512" };
+        var command = new Command("bench", "Measure synthesis and repair against their targets and peers") { quick, noPeers, extra };
         command.SetAction(result =>
         {
             var options = new BenchOptions
@@ -20,6 +21,7 @@ internal static class BenchCommand
                 Peers = !result.GetValue(noPeers),
                 Session = global.Session(result),
                 ModelsFolder = result.GetValue(global.Models),
+                ExtraSynthesisManifest = result.GetValue(extra) is { } p ? Path.ChangeExtension(Path.GetFullPath(p), ".json") : null,
             };
             BenchReport report = BenchRunner.Run(options, line => console.MarkupLine(Markup.Escape(line)));
             var table = new Table().AddColumns("Measure", "Median", "Target", "Result", "Peer", "Ratio");

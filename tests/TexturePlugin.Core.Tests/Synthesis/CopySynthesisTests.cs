@@ -37,6 +37,22 @@ public class CopySynthesisTests
     }
 
     [Test]
+    public void OnnxRuntimeReproducesThePyTorchOutput()
+    {
+        // train_synth.py --fixture saved a fixed noise (origin 0, 0) and PyTorch's output for it
+        string parity = Path.Combine(EngineFixtures.Root, "parity");
+        float[] noise = TexturePlugin.Core.Tests.ShippedModels.ShippedModelFiles.ReadFloats(Path.Combine(parity, "fixture_copy_noise.bin"), 8 * 2 * 2);
+        float[] expected = TexturePlugin.Core.Tests.ShippedModels.ShippedModelFiles.ReadFloats(Path.Combine(parity, "fixture_copy_image.bin"), 3 * 128 * 128);
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(EngineFixtures.Path2("engines", "fixture_copy.onnx"), options);
+        var (got, shape) = TexturePlugin.Core.Tests.ShippedModels.ShippedModelFiles.Run(session,
+            ("noise", noise, new long[] { 1, 8, 2, 2 }), ("origin", new float[2], new long[] { 1, 2, 1, 1 }));
+        Assert.That(shape, Is.EqualTo(new long[] { 1, 3, 128, 128 }));
+        double worst = got.Zip(expected, (a, b) => Math.Abs(a - b)).Max();
+        Assert.That(worst, Is.LessThanOrEqualTo(1e-4), "the output is exemplar pixels: the same copies were chosen");
+    }
+
+    [Test]
     public void TilesThatWrapAroundAgreeWithOnePass()
     {
         _engine.MaxTileSize = 1024;
