@@ -205,9 +205,9 @@ def run_copy(a):
                        'training_seconds': st['seconds'], 'steps': st['steps'],
                        'date': datetime.date.today().isoformat(), 'seed': a.seed},
         'metrics': {'params': st['params'],
-                    'gflop_per_256x256': round(onnxio.graph_gflops(onnx.load(onnx_path),
-                                                                   {'noise': (1, k, 256 // copysynth.NOISE_CELL, 256 // copysynth.NOISE_CELL),
-                                                                    'origin': (1, 2, 1, 1)}), 4),
+                    # the selector's convolutions (ONNX shape inference cannot follow this graph's gathers, so
+                    # onnxio.graph_gflops would see no shapes): per cell, per round
+                    'gflop_per_256x256': round(copysynth.gflops(net, 256), 4),
                     'ort_ms_512x512_2threads': round(ms512, 2), 'parity_max_abs_diff': worst, 'parity_cells_differing': differ,
                     'seam_ratio_512': round(seam, 3), 'final_losses': st['final_losses'],
                     'hard_seam_energy': [st['hard_energy_before'], st['hard_energy_after']], 'kept_step': st['kept_step'],

@@ -155,6 +155,11 @@ internal static class Program
                 times.Sort();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"median_ms {times[times.Count / 2]:F3} min_ms {times[0]:F3} runs {runs} threads {threads}"));
+                if (!string.IsNullOrEmpty(profile))
+                {
+                    Console.WriteLine($"profile {session.EndProfiling()}");   // written only when asked for
+                }
+
                 return 0;
             }
             finally

@@ -125,6 +125,17 @@ class CopySynthNet(nn.Module):
             self.seam_scale.fill_(scale)
         self.register_buffer('TR', (dr / scale).reshape(-1, copies * copies).contiguous())
         self.register_buffer('TD', (dd / scale).reshape(-1, copies * copies).contiguous())
+        # per period cell, [K, 4K]: the costs of its right, left, bottom and top cuts side by side (D is symmetric, so
+        # the left cut is the left neighbour's right cut as it is), so a mean-field round is one product and one sum
+        n = s // CELL
+        r4 = (dr / scale).reshape(n, n, copies, copies)
+        d4 = (dd / scale).reshape(n, n, copies, copies)
+        sides = torch.cat([r4, torch.roll(r4, 1, 1), d4, torch.roll(d4, 1, 0)], 3)      # n, n, K, 4K
+        self.register_buffer('T', sides.reshape(n * n, copies * 4 * copies).contiguous())
+        # the period wrap-padded by one cell on the right and bottom, so a cell's 8x8 block never wraps
+        pp = torch.cat([p, p[:, :CELL]], 1)
+        pp = torch.cat([pp, pp[:, :, :CELL]], 2)
+        self.register_buffer('Pp', pp.reshape(3, (s + CELL) * (s + CELL)).contiguous())
 
     # -- geometry ------------------------------------------------------------------------------------------------
     def _index(self, ys, xs):
@@ -175,31 +186,33 @@ class CopySynthNet(nn.Module):
         return f
 
     def logits(self, noise, origin):
-        """Final logits [1, K, ny, nx], the seam matrices and the cell grid (for the losses)."""
+        """Final logits [1, K, ny, nx], the right and bottom seam matrices [cells, K, K] and the cell grid (for the
+        losses)."""
         k = self.copies
         ny, nx = noise.shape[2] * (NOISE_CELL // CELL), noise.shape[3] * (NOISE_CELL // CELL)
         o = origin.reshape(2).long()
         ox, oy = o[0], o[1]
         f = self.unary(noise)                                                       # 1, K, ny, nx
-        dr, dd = self.seams(oy, ox, ny, nx)
+        n = self.period_side // CELL
+        cy = torch.remainder(torch.arange(ny) + torch.div(oy, CELL, rounding_mode='floor'), n)
+        cx = torch.remainder(torch.arange(nx) + torch.div(ox, CELL, rounding_mode='floor'), n)
+        sides = self.T.index_select(0, (cy[:, None] * n + cx[None, :]).reshape(-1)).reshape(-1, k, 4 * k)
         colours = self._gather(self.B, self._index(torch.arange(ny) * CELL + oy, torch.arange(nx) * CELL + ox))
         colours = colours.reshape(1, 3 * k, ny, nx)
-        dr4 = dr.reshape(ny, nx, k, k)
-        dd4 = dd.reshape(ny, nx, k, k)
-        dl = torch.roll(dr4, 1, 1).reshape(ny * nx, k, k)      # the cut to the left: the left neighbour's right cut
-        du = torch.roll(dd4, 1, 0).reshape(ny * nx, k, k)
         tau, beta = self.log_tau.exp(), self.log_beta.exp()
         logit = tau * f
         for t in range(self.iterations):
-            p = torch.softmax(beta * logit, 1)
+            z = beta * logit
+            e = torch.exp(z - z.amax(1, keepdim=True))
+            p = e / e.sum(1, keepdim=True)                                          # softmax over the copies
             pc = p[0].permute(1, 2, 0)                                             # ny, nx, K
-            # sum over b of D[a, b] p_neighbour[b], as a product and a sum (batched matrix-vector products of 8 x 8 are
-            # slow in ONNX Runtime)
-            msg = ((dr * torch.roll(pc, -1, 1).reshape(-1, 1, k)).sum(2) + (dl * torch.roll(pc, 1, 1).reshape(-1, 1, k)).sum(2)
-                   + (dd * torch.roll(pc, -1, 0).reshape(-1, 1, k)).sum(2) + (du * torch.roll(pc, 1, 0).reshape(-1, 1, k)).sum(2))
+            # the neighbours' distributions (right, left, bottom, top), then sum over b of D[a, b] p_neighbour[b] as
+            # one product and one sum (batched 8 x 8 matrix-vector products are slow in ONNX Runtime)
+            nb = torch.cat([torch.roll(pc, -1, 1), torch.roll(pc, 1, 1), torch.roll(pc, -1, 0), torch.roll(pc, 1, 0)], 2)
+            msg = (sides * nb.reshape(-1, 1, 4 * k)).sum(2)
             msg = msg.reshape(ny, nx, k).permute(2, 0, 1)[None]
             logit = tau * f - self.w[t] * msg + self.g(torch.cat([p, colours], 1))
-        return logit, f, dr, dd, (oy, ox, ny, nx)
+        return logit, f, sides[:, :, :k], sides[:, :, 2 * k:3 * k], (oy, ox, ny, nx)
 
     def compose(self, onehot, oy, ox, ny, nx):
         """onehot [1, K, ny, nx] (soft or hard) -> image [1, 3, H, W]: sum over k of the cell weight x copy k."""
@@ -212,13 +225,23 @@ class CopySynthNet(nn.Module):
     def forward(self, noise, origin):
         logit, _, _, _, (oy, ox, ny, nx) = self.logits(noise, origin)
         label = torch.argmax(logit[0], 0)                                          # ny, nx
-        cy = torch.div(torch.arange(ny * CELL), CELL, rounding_mode='floor')
-        cx = torch.div(torch.arange(nx * CELL), CELL, rounding_mode='floor')
-        lab = label.index_select(0, cy).index_select(1, cx)                         # H, W
         s = self.period_side
-        iy = torch.remainder(torch.arange(ny * CELL)[:, None] + oy + self.sy.index_select(0, lab.reshape(-1)).reshape(lab.shape), s)
-        ix = torch.remainder(torch.arange(nx * CELL)[None, :] + ox + self.sx.index_select(0, lab.reshape(-1)).reshape(lab.shape), s)
-        return self._gather(self.P, iy * s + ix)[None]
+        # each cell's block starts in the padded period at its copy's shifted position; pixels add a fixed 8x8 pattern
+        by = torch.remainder(torch.arange(ny)[:, None] * CELL + oy + self.sy.index_select(0, label.reshape(-1)).reshape(ny, nx), s)
+        bx = torch.remainder(torch.arange(nx)[None, :] * CELL + ox + self.sx.index_select(0, label.reshape(-1)).reshape(ny, nx), s)
+        base = by * (s + CELL) + bx
+        pattern = torch.arange(CELL)[:, None] * (s + CELL) + torch.arange(CELL)[None, :]
+        idx = (base[:, None, :, None] + pattern[None, :, None, :]).reshape(-1)
+        return self.Pp.index_select(1, idx).reshape(1, 3, ny * CELL, nx * CELL)
+
+
+def gflops(net, side):
+    """Multiply-adds x 2 of the selector's convolutions for a side x side texture, in GFLOP (the gathers, products and
+    sums around them are not counted)."""
+    cells = (side // CELL) ** 2
+    per_cell = sum(2 * m.in_channels * m.out_channels * m.kernel_size[0] * m.kernel_size[1]
+                   for m in net.g.modules() if isinstance(m, nn.Conv2d))
+    return per_cell * cells * net.iterations / 1e9
 
 
 def energy(p, f, dr, dd, grid):
