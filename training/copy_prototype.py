@@ -8,53 +8,17 @@ would need to ship it (the copies depend on absolute position).
 
 usage: copy_prototype.py EXEMPLAR OUT SIZE SEED    (the shared eval's --project form:
        synth_eval.py --limit 4 --methods '' --project '/usr/bin/python3 training/copy_prototype.py {exemplar} {out} {size} {seed}')
-SIZE must be a multiple of the cell (8); the output tiles exactly when SIZE is a multiple of the exemplar's side."""
+SIZE must be a multiple of the cell (8); the output tiles exactly when SIZE is a multiple of the exemplar's side.
+Since session 14 the periodic component is rounded (it was truncated) and peaks are ranked with a stable sort, as in
+texlib/copysynth.py: session 11's figures came from the earlier form."""
 import os, sys
 import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from texlib.images import read_rgb, write_png, fit_exemplar
+from texlib.copysynth import periodic_component, autocorrelation_peaks   # shared with the trained model
 
 CELL, COPIES, REGION, SEAM_WEIGHT, SWEEPS = 8, 8, 96, 2.0, 6
-
-
-def periodic_component(u):
-    """Moisan's periodic + smooth decomposition: the periodic part of an (H, W, 3) image, as uint8."""
-    u = u.astype(np.float64)
-    h, w = u.shape[:2]
-    v = np.zeros_like(u)
-    v[0] += u[-1] - u[0]; v[-1] += u[0] - u[-1]
-    v[:, 0] += u[:, -1] - u[:, 0]; v[:, -1] += u[:, 0] - u[:, -1]
-    q = np.arange(h)[:, None]; r = np.arange(w)[None, :]
-    den = 2 * np.cos(2 * np.pi * q / h) + 2 * np.cos(2 * np.pi * r / w) - 4
-    den[0, 0] = 1
-    out = np.empty_like(u)
-    for c in range(u.shape[2]):
-        s = np.fft.fft2(v[..., c]) / den
-        s[0, 0] = 0
-        out[..., c] = u[..., c] - np.real(np.fft.ifft2(s))
-    return np.clip(out, 0, 255).astype(np.uint8)
-
-
-def autocorrelation_peaks(p, count, exclude=24):
-    """The `count` strongest autocorrelation peaks (dy, dx) of the grey image, at least `exclude` px from (0, 0) on some
-    axis and exclude / 2 px apart on some axis."""
-    g = p.astype(np.float64).mean(2)
-    g -= g.mean()
-    f = np.fft.fft2(g)
-    ac = np.real(np.fft.ifft2(f * np.conj(f)))
-    h, w = g.shape
-    y, x = np.mgrid[0:h, 0:w]
-    ac[(np.minimum(y, h - y) < exclude) & (np.minimum(x, w - x) < exclude)] = -np.inf
-    near = lambda a, b, n: min(abs(a - b) % n, n - abs(a - b) % n) < exclude // 2
-    out = []
-    for i in np.argsort(ac.ravel())[::-1]:
-        dy, dx = divmod(int(i), w)
-        if not any(near(dy, py, h) and near(dx, px, w) for py, px in out):
-            out.append((dy, dx))
-        if len(out) == count:
-            break
-    return np.array(out)
 
 
 def seam_costs(before, after):

@@ -18,9 +18,9 @@ def progress(frac, msg):
     print(f'progress {frac:.3f} {msg}', flush=True)
 
 
-def run(a):
-    import numpy as np, torch, onnx
-    from texlib import images, synth, nets, onnxio, featurenet, colourmap, colourlut
+def checked_exemplar(a):
+    """The arguments both methods check, and the exemplar as (H, W, 3) uint8; ValueError naming the problem."""
+    from texlib import images
     if not re.fullmatch(r'[A-Za-z0-9_\-]{1,64}', a.name):
         raise ValueError(f'--name {a.name!r}: use 1-64 letters, digits, - or _')
     if a.minutes <= 0 and a.steps <= 0:
@@ -29,6 +29,14 @@ def run(a):
     h, w = rgb.shape[:2]
     if min(h, w) < 64:
         raise ValueError(f'{a.exemplar}: {w}x{h} is too small, the exemplar needs at least 64x64 pixels')
+    return rgb
+
+
+def run(a):
+    import numpy as np, torch, onnx
+    from texlib import images, synth, nets, onnxio, featurenet, colourmap, colourlut
+    rgb = checked_exemplar(a)
+    h, w = rgb.shape[:2]
     rgb = images.fit_exemplar(rgb, a.max_side)
     featurenet.resnet18()   # fail early when the feature network is missing
     progress(0.0, f'exemplar {a.exemplar} {w}x{h} -> {rgb.shape[1]}x{rgb.shape[0]}')
@@ -129,14 +137,8 @@ def run_copy(a):
     import numpy as np, torch, onnx
     from texlib import images, copysynth, onnxio
     from texlib.metrics import seam_ratio
-    if not re.fullmatch(r'[A-Za-z0-9_\-]{1,64}', a.name):
-        raise ValueError(f'--name {a.name!r}: use 1-64 letters, digits, - or _')
-    if a.minutes <= 0 and a.steps <= 0:
-        raise ValueError('--minutes must be > 0')
-    rgb = images.read_rgb(a.exemplar)
+    rgb = checked_exemplar(a)
     h, w = rgb.shape[:2]
-    if min(h, w) < 64:
-        raise ValueError(f'{a.exemplar}: {w}x{h} is too small, the exemplar needs at least 64x64 pixels')
     progress(0.0, f'exemplar {a.exemplar} {w}x{h}; copy synthesis')
     net, st = copysynth.train(rgb, a.minutes * 60, steps=a.steps, seed=a.seed, gan=a.copy_gan, progress=progress,
                               threads=a.threads)
