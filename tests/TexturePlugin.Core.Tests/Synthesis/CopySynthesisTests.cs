@@ -53,6 +53,37 @@ public class CopySynthesisTests
     }
 
     [Test]
+    public void AWindowAtAnOriginShowsThatPartOfTheTexture()
+    {
+        // The engine's windows start at multiples of the unit, which is the period, so its origins are 0 modulo the
+        // period; the graph must still place any window. fixture_copy128 (period 128 px, a generated exemplar): a
+        // 384 px window of a 512 px texture's noise, 64 px in, shows that part of the one-pass texture away from its
+        // edges (where its own wrap-around padding differs), and only with the right origin.
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(EngineFixtures.Path2("engines", "fixture_copy128.onnx"), options);
+        float[] lattice = TexturePlugin.Core.Tests.ShippedModels.ShippedModelFiles.Gaussian(8 * 8 * 8, 21);
+        float[] window = new float[8 * 6 * 6];
+        for (int c = 0; c < 8; c++)
+            for (int y = 0; y < 6; y++)
+                for (int x = 0; x < 6; x++)
+                    window[(c * 6 + y) * 6 + x] = lattice[(c * 8 + y + 1) * 8 + x + 1];
+        float[] Run(float[] noise, int side, float ox, float oy) => TexturePlugin.Core.Tests.ShippedModels.ShippedModelFiles.Run(session,
+            ("noise", noise, new long[] { 1, 8, side, side }), ("origin", new[] { ox, oy }, new long[] { 1, 2, 1, 1 })).Data;
+        float[] full = Run(lattice, 8, 0, 0);
+        int Differing(float[] part)
+        {
+            int n = 0;
+            for (int c = 0; c < 3; c++)
+                for (int y = 128; y < 256; y++)
+                    for (int x = 128; x < 256; x++)
+                        n += part[(c * 384 + y) * 384 + x] != full[(c * 512 + y + 64) * 512 + x + 64] ? 1 : 0;
+            return n;
+        }
+        Assert.That(Differing(Run(window, 6, 64, 64)), Is.LessThanOrEqualTo(3 * 128 * 128 / 100), "at its origin");
+        Assert.That(Differing(Run(window, 6, 0, 0)), Is.GreaterThan(3 * 128 * 128 / 4), "at the wrong origin");
+    }
+
+    [Test]
     public void TilesThatWrapAroundAgreeWithOnePass()
     {
         _engine.MaxTileSize = 1024;
@@ -74,6 +105,12 @@ public class CopySynthesisTests
                 differing += same ? 0 : 1;
             }
         Assert.That(differing, Is.LessThanOrEqualTo(cells / 100), $"{differing} of {cells} cells differ");
+        // The wrap-around is a cell boundary like the others: the step across it is no larger than theirs.
+        double Step(int x0) => Enumerable.Range(0, tiled.Height).Sum(y =>
+            Enumerable.Range(0, 3).Sum(c => Math.Abs(tiled.Pixel((x0 + 1) % tiled.Width, y)[c] - tiled.Pixel(x0, y)[c])));
+        double wrap = Step(tiled.Width - 1);
+        double interior = Enumerable.Range(1, tiled.Width / 8 - 1).Average(k => Step(8 * k - 1));
+        Assert.That(wrap, Is.LessThan(1.3 * interior), $"wrap {wrap}, interior cell boundaries {interior}");
     }
 
     [Test]
