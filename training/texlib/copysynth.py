@@ -7,10 +7,11 @@ continue across a cut) and 0. The choice is a network:
   seams   D[a, b] between copies a and b at each cell boundary: squared colour differences on both sides of the cut;
   selector ITERATIONS rounds of  L = tau F - w_t (sum over the 4 neighbours of D p_neighbour) + g([p, cell colours]),
           p = softmax(beta L), g a small circular-padded CNN (shared by the rounds); the label is argmax L.
-Trained with the seed's adversarial recipe (a patch discriminator on the composed texture, straight-through labels,
-L_GAN, Adam lr 2e-4, beta1 0.5) plus the expected seam energy of the ICM prototype (copy_prototype.py) as the
-structural loss. The copies depend on absolute position, so the graph takes the window's origin (role "origin",
-[1, 2, 1, 1]: x, y in texture pixels, multiples of the 8 px cell) beside the noise; the output is exemplar pixels, bit for bit.
+Trained on the seam energy of the ICM prototype (copy_prototype.py) of its hard labels, straight through to the soft
+ones, with the seed recipe's optimiser (Adam lr 2e-4, beta1 0.5); the seed's adversarial term (a patch discriminator on
+the composed texture, L_GAN) is an option (gan=) that measured worse within a minute (models/README.md).
+The copies depend on absolute position, so the graph takes the window's origin (role "origin", [1, 2, 1, 1]: x, y in
+texture pixels, multiples of the 8 px cell) beside the noise; the output is exemplar pixels, bit for bit.
 Sizes must be multiples of the period S (the exemplar, cropped square and resampled to 64, 128 or 256 px); then the
 output tiles exactly (the copies, the noise and every padding wrap at the texture size)."""
 import copy, math, time
@@ -118,13 +119,11 @@ class CopySynthNet(nn.Module):
         with torch.no_grad():
             # the seam costs of every pair of copies at every cell boundary of the period, so a run only looks them up
             # (origins are multiples of the cell: the engine's windows start on the noise lattice)
-            dr, dd = self.seams_direct(torch.tensor(0), torch.tensor(0), s // CELL, s // CELL)
+            dr, dd = self.seams(torch.tensor(0), torch.tensor(0), s // CELL, s // CELL)
             d = torch.cat([dr.reshape(-1), dd.reshape(-1)])
             d = d[d > 1e-6]
             scale = float(d.median()) if d.numel() else 1.0
             self.seam_scale.fill_(scale)
-        self.register_buffer('TR', (dr / scale).reshape(-1, copies * copies).contiguous())
-        self.register_buffer('TD', (dd / scale).reshape(-1, copies * copies).contiguous())
         # per period cell, [K, 4K]: the costs of its right, left, bottom and top cuts side by side (D is symmetric, so
         # the left cut is the left neighbour's right cut as it is), so a mean-field round is one product and one sum
         n = s // CELL
@@ -151,17 +150,8 @@ class CopySynthNet(nn.Module):
         return src.index_select(1, idx.reshape(-1)).reshape((3,) + tuple(idx.shape))
 
     def seams(self, oy, ox, ny, nx):
-        """Per cell, [ny*nx, K, K] costs of the cut to its right and to its bottom neighbour (symmetric in a, b), looked up
-        in the period's tables; oy, ox multiples of CELL."""
-        n = self.period_side // CELL
-        cy = torch.remainder(torch.arange(ny) + torch.div(oy, CELL, rounding_mode='floor'), n)
-        cx = torch.remainder(torch.arange(nx) + torch.div(ox, CELL, rounding_mode='floor'), n)
-        idx = (cy[:, None] * n + cx[None, :]).reshape(-1)
-        k = self.copies
-        return self.TR.index_select(0, idx).reshape(-1, k, k), self.TD.index_select(0, idx).reshape(-1, k, k)
-
-    def seams_direct(self, oy, ox, ny, nx):
-        """seams() computed from the pixels (unscaled)."""
+        """Per cell of the ny x nx grid at (oy, ox), [ny*nx, K, K]: the costs (unscaled) of the cut to its right and to
+        its bottom neighbour between each pair of copies, from the pixels on both sides of the cut (symmetric)."""
         k = self.copies
         r = torch.arange(ny * CELL) + oy
         c_edge = torch.arange(nx) * CELL + ox
@@ -273,7 +263,7 @@ def probe(net, pairs):
     return float(np.mean(energies)), float(np.mean(same))
 
 
-def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=None, threads=1, lr=2e-4, straight=True,
+def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=None, threads=1, lr=2e-4,
           max_same=0.35, check_every=40):
     """Trains a CopySynthNet on the exemplar (H, W, 3 uint8). Returns (net, stats): the state with the lowest hard
     energy on fixed probe noises among those (the initial one included) whose labels still follow the noise (at most
@@ -310,7 +300,7 @@ def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=No
             p = torch.softmax(net.log_beta.exp() * logit, 1)
             hard = F.one_hot(torch.argmax(logit, 1), net.copies).permute(0, 3, 1, 2).float()
             st = hard + p - p.detach()     # straight through: the hard labels' value, the soft labels' gradient
-            loss_e = loss_e + energy(st if straight else p, f, dr, dd, grid) / batch
+            loss_e = loss_e + energy(st, f, dr, dd, grid) / batch
             if gan > 0:
                 fakes.append(net.compose(st, *grid))
         if gan > 0:
