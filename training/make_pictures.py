@@ -74,11 +74,12 @@ def copy_synthesis():
     rows = []
     for n in ['castell_wall_gk_v02_cc', 'diamond_plate_gk_cc', 'wooden_planks_gk_v01_cc', 'generic_lava', 'stone_ground_gk_v01_cc']:
         ex = read_rgb(f'{d}/images/{n}.png')
-        get = lambda m, s: read_rgb(f'{d}/out/synth-{m}/{n}_s{s}.png')
-        rows.append(np.concatenate([label(np.tile(ex, (2, 2, 1))[:512, :512], n + ' (exemplar 2x2)'),
+        half = lambda img: cv2.resize(img, (256, 256), interpolation=cv2.INTER_AREA)   # labels stay readable
+        get = lambda m, s: half(read_rgb(f'{d}/out/synth-{m}/{n}_s{s}.png'))
+        rows.append(np.concatenate([label(half(np.tile(ex, (2, 2, 1))[:512, :512]), n[:22] + ' 2x2'),
                                     label(get('project', 1), 'copy synthesis, seed 1'), label(get('project', 2), 'seed 2'),
                                     label(get('gmic_patch', 1), "G'MIC patch synthesis")], 1))
-    save(os.path.join(OUT, 'copy_synthesis.jpg'), np.concatenate(rows, 0), scale=0.375)
+    save(os.path.join(OUT, 'copy_synthesis.jpg'), np.concatenate(rows, 0), scale=1.0)
 
 
 if __name__ == '__main__':
