@@ -106,11 +106,7 @@ public class CopySynthesisTests
             }
         Assert.That(differing, Is.LessThanOrEqualTo(cells / 100), $"{differing} of {cells} cells differ");
         // The wrap-around is a cell boundary like the others: the step across it is no larger than theirs.
-        double Step(int x0) => Enumerable.Range(0, tiled.Height).Sum(y =>
-            Enumerable.Range(0, 3).Sum(c => Math.Abs(tiled.Pixel((x0 + 1) % tiled.Width, y)[c] - tiled.Pixel(x0, y)[c])));
-        double wrap = Step(tiled.Width - 1);
-        double interior = Enumerable.Range(1, tiled.Width / 8 - 1).Average(k => Step(8 * k - 1));
-        Assert.That(wrap, Is.LessThan(1.3 * interior), $"wrap {wrap}, interior cell boundaries {interior}");
+        SynthesisEngineTests.AssertWrapLikeCellBoundaries(tiled);
     }
 
     [Test]
