@@ -134,7 +134,7 @@ def run(a):
 
 def run_copy(a):
     """--method copy: texlib/copysynth.py (a selector of shifted copies, trained), exported with an origin input."""
-    import numpy as np, torch, onnx
+    import numpy as np, torch
     from texlib import images, copysynth, onnxio
     from texlib.metrics import seam_ratio
     rgb = checked_exemplar(a)
