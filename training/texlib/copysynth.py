@@ -108,7 +108,6 @@ class CopySynthNet(nn.Module):
         self.register_buffer('B', box.reshape(3, s * s).contiguous())
         self.register_buffer('sy', torch.tensor(shifts[:, 0], dtype=torch.long))
         self.register_buffer('sx', torch.tensor(shifts[:, 1], dtype=torch.long))
-        self.register_buffer('seam_scale', torch.ones(()))
         self.shifts = shifts
         self.log_tau = nn.Parameter(torch.zeros(()))
         self.log_beta = nn.Parameter(torch.tensor(math.log(3.0)))
@@ -122,8 +121,7 @@ class CopySynthNet(nn.Module):
             dr, dd = self.seams(torch.tensor(0), torch.tensor(0), s // CELL, s // CELL)
             d = torch.cat([dr.reshape(-1), dd.reshape(-1)])
             d = d[d > 1e-6]
-            scale = float(d.median()) if d.numel() else 1.0
-            self.seam_scale.fill_(scale)
+            scale = float(d.median()) if d.numel() else 1.0   # the tables below are in units of the median cut
         # per period cell, [K, 4K]: the costs of its right, left, bottom and top cuts side by side (D is symmetric, so
         # the left cut is the left neighbour's right cut as it is), so a mean-field round is one product and one sum
         n = s // CELL
@@ -172,8 +170,7 @@ class CopySynthNet(nn.Module):
 
     # -- the selector --------------------------------------------------------------------------------------------
     def unary(self, noise):
-        f = up2(up2(up2(noise, 'bilinear'), 'bilinear'), 'bilinear')
-        return f
+        return up2(up2(up2(noise, 'bilinear'), 'bilinear'), 'bilinear')
 
     def logits(self, noise, origin):
         """Final logits [1, K, ny, nx], the right and bottom seam matrices [cells, K, K] and the cell grid (for the
@@ -234,6 +231,11 @@ def gflops(net, side):
     return per_cell * cells * net.iterations / 1e9
 
 
+def one_hot(logit, copies):
+    """The argmax labels of logit [1, K, ny, nx] as one-hot planes [1, K, ny, nx]."""
+    return F.one_hot(torch.argmax(logit, 1), copies).permute(0, 3, 1, 2).float()
+
+
 def energy(p, f, dr, dd, grid):
     """The ICM prototype's energy, expected under the cell distributions p [1, K, ny, nx]: -F.p per cell plus
     SEAM_WEIGHT x p_i D p_j per neighbouring pair, averaged over cells."""
@@ -256,9 +258,8 @@ def probe(net, pairs):
             labels = []
             for n in (n1, n2):
                 logit, f, dr, dd, grid = net.logits(n, o)
-                label = torch.argmax(logit, 1)
-                energies.append(float(energy(F.one_hot(label, net.copies).permute(0, 3, 1, 2).float(), f, dr, dd, grid)))
-                labels.append(label)
+                energies.append(float(energy(one_hot(logit, net.copies), f, dr, dd, grid)))
+                labels.append(torch.argmax(logit, 1))
             same.append(float((labels[0] == labels[1]).float().mean()))
     return float(np.mean(energies)), float(np.mean(same))
 
@@ -285,6 +286,12 @@ def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=No
               torch.tensor([[[[float(8 * (37 * i) % s)]], [[float(8 * (11 * i) % s)]]]])) for i in range(3)]
     e0, same0 = probe(net, pairs)
     best = (e0, copy.deepcopy(net.state_dict()), 0, same0)
+
+    def keep_if_better(step):
+        nonlocal best
+        e, same = probe(net, pairs)
+        if e < best[0] and same <= max_same:
+            best = (e, copy.deepcopy(net.state_dict()), step, same)
     t0 = time.time()
     step, last = 0, {}
     while True:
@@ -298,8 +305,7 @@ def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=No
             origin = (torch.randint(0, s // CELL, (1, 2, 1, 1), generator=gen) * CELL).float()
             logit, f, dr, dd, grid = net.logits(noise, origin)
             p = torch.softmax(net.log_beta.exp() * logit, 1)
-            hard = F.one_hot(torch.argmax(logit, 1), net.copies).permute(0, 3, 1, 2).float()
-            st = hard + p - p.detach()     # straight through: the hard labels' value, the soft labels' gradient
+            st = one_hot(logit, net.copies) + p - p.detach()     # straight through: the hard labels' value, the soft labels' gradient
             loss_e = loss_e + energy(st, f, dr, dd, grid) / batch
             if gan > 0:
                 fakes.append(net.compose(st, *grid))
@@ -320,15 +326,11 @@ def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=No
         step += 1
         last = {'energy': round(float(loss_e), 4), 'gan': round(float(loss_g), 4)}
         if step % check_every == 0:
-            e, same = probe(net, pairs)
-            if e < best[0] and same <= max_same:
-                best = (e, copy.deepcopy(net.state_dict()), step, same)
+            keep_if_better(step)
         if progress and step % 20 == 0:
             frac = min(1.0, max(el / seconds if seconds else 0, step / steps if steps else 0))
             progress(0.9 * frac, f'step {step} energy {float(loss_e):.4f} adversarial {float(loss_g):.4f}')
-    e1, same1 = probe(net, pairs)
-    if e1 < best[0] and same1 <= max_same:
-        best = (e1, copy.deepcopy(net.state_dict()), step, same1)
+    keep_if_better(step)
     net.load_state_dict(best[1])
     net.eval()
     return net, {'steps': step, 'seconds': round(time.time() - t0, 1), 'final_losses': last, 'kept_step': best[2],
