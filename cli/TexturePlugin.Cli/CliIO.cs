@@ -10,8 +10,11 @@ namespace TexturePlugin.Cli;
 /// <summary>Checks and helpers shared by the commands: inputs, outputs, models, progress.</summary>
 internal static class CliIO
 {
-    /// <summary>Fails before any work when an output could not be written (unknown extension, missing folder).</summary>
-    public static string CheckOutput(string? path)
+    /// <summary>
+    /// Fails before any work when an output could not be written (unknown extension, missing folder, a folder, a
+    /// read-only file without --force).
+    /// </summary>
+    public static string CheckOutput(string? path, bool force = false)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new CliException("An output file is needed (-o OUT.png).");
@@ -21,17 +24,20 @@ internal static class CliIO
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         if (!Directory.Exists(folder))
             throw new CliException($"{path}: the folder {folder} does not exist.");
-        return path;
+        AtomicFile.CheckReplaceable(path!, force);
+        return path!;
     }
 
-    /// <summary>Loads an input image; a missing or unreadable file fails with its name.</summary>
-    public static RgbaImage LoadImage(string? path, string what)
+    /// <summary>Loads an input image within the limits; a missing, unreadable or oversized file fails with its name.</summary>
+    public static RgbaImage LoadImage(string? path, string what, ImageLimits limits)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new CliException($"The {what} file is missing from the command.");
+        if (Directory.Exists(path))
+            throw new CliException($"{path}: the {what} is a folder, not an image file.");
         if (!File.Exists(path))
             throw new CliException($"{path}: {what} file not found.");
-        return ImageIO.Load(path);
+        return ImageIO.Load(path!, limits);
     }
 
     /// <summary>
@@ -48,7 +54,7 @@ internal static class CliIO
         return ModelCatalog.LoadFile(manifest, config);
     }
 
-    /// <summary>The catalog's first repair model, or the one at <paramref name="modelPath"/>.</summary>
+    /// <summary>The catalog's default repair model (<see cref="ModelCatalog.DefaultRepair"/>), or the one at <paramref name="modelPath"/>.</summary>
     public static LoadedModel LoadRepairModel(string? modelPath, GlobalOptions global, System.CommandLine.ParseResult result)
     {
         SessionConfig config = RepairEngine.PreferredConfig(global.Session(result));
@@ -57,12 +63,16 @@ internal static class CliIO
             model = LoadModelFile(modelPath!, config);
         else
         {
-            ModelCatalog catalog = global.Catalog(result);
-            ModelManifest? manifest = catalog.Entries.Where(e => e.HasOnnx).Select(e => TryManifest(e.ManifestPath))
-                .FirstOrDefault(m => m is { Kind: ModelKind.Repair });
-            if (manifest is null)
-                throw new CliException($"No repair model in the catalog at {catalog.Root}; give one with --model PATH.");
-            model = ModelCatalog.LoadFile(manifest.FilePath, config);
+            ModelEntry entry;
+            try
+            {
+                entry = global.Catalog(result).DefaultRepair();
+            }
+            catch (ModelException e)
+            {
+                throw new CliException($"{e.Message}; give one with --model PATH.");
+            }
+            model = ModelCatalog.LoadFile(entry.ManifestPath, config);
         }
         if (model.Manifest.Kind != ModelKind.Repair)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using TexturePlugin.Cli.Commands;
 using TexturePlugin.Core;
+using TexturePlugin.Core.Imaging;
 
 namespace TexturePlugin.Cli;
 
@@ -37,23 +38,44 @@ public static class TexplugApp
         root.Subcommands.Add(TrainCommand.Create(global, console));
         root.Subcommands.Add(BenchCommand.Create(global, console));
 
-        ParseResult parsed = root.Parse(args);
-        bool help = args.Any(a => a is "-h" or "--help" or "-?" or "--version");
-        if (parsed.Errors.Count > 0 && !help)
-        {
-            error.WriteLine($"texplug: error: {OneLine(parsed.Errors[0].Message)} (texplug --help for usage)");
-            return 2;
-        }
         try
         {
+            ParseResult parsed = root.Parse(args);
+            bool help = args.Any(a => a is "-h" or "--help" or "-?" or "--version");
+            if (parsed.Errors.Count > 0 && !help)
+            {
+                error.WriteLine($"texplug: error: {SyntaxProblem(root, args, parsed)} (texplug --help for usage)");
+                return 2;
+            }
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is TexturePluginException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            error.WriteLine($"texplug: error: {OneLine(e.Message)}");
+            // Whatever reaches this far (ours, the runtime's, a library's) is one line and exit code 1, never a trace.
+            error.WriteLine($"texplug: error: {OneLine(Describe(e))}");
             return 1;
         }
     }
+
+    /// <summary>The parser's first complaint, or the unknown command with the list of commands.</summary>
+    private static string SyntaxProblem(RootCommand root, string[] args, ParseResult parsed)
+    {
+        string commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+        string? first = args.FirstOrDefault();
+        if (first is null)
+            return $"no command given; the commands are {commands}.";
+        if (!first.StartsWith("-", StringComparison.Ordinal) && root.Subcommands.All(c => c.Name != first))
+            return $"unknown command '{first}'; the commands are {commands}.";
+        return OneLine(parsed.Errors[0].Message);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        ImageLimitException limit => $"{limit.Message}; raise the limit with --max-side and --max-megapixels",
+        TexturePluginException or IOException or UnauthorizedAccessException => e.Message,
+        OutOfMemoryException => "out of memory; lower the size, --count or --threads, or the limits (--max-side, --max-megapixels)",
+        _ => $"{e.Message} ({e.GetType().Name})",
+    };
 
     private static string OneLine(string message) =>
         string.Join(" ", message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));

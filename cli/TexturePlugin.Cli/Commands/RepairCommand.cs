@@ -34,7 +34,14 @@ internal static class RepairCommand
         {
             Description = $"The copy guide scans every k-th source row and column of a tile's window, then refines (1 to {CoarseGuide.MaxSourceStep}; default: the model's guide_step; 1 = every source)",
         };
-        var command = new Command("repair", "Repair the damaged parts of a texture") { input, mask, alpha, key, model, fullContext, margin, guideContext, guideStep, output };
+        var allowFull = new Option<bool>("--allow-full")
+        {
+            Description = $"Repair even when the mask marks more than {RepairChecks.MaxDamagedShare * 100:0}% of the image (refused otherwise: nothing is left to copy from)",
+        };
+        var command = new Command("repair", "Repair the damaged parts of a texture")
+        {
+            input, mask, alpha, key, model, fullContext, margin, guideContext, guideStep, allowFull, output,
+        };
         command.SetAction(result =>
         {
             string? maskPath = result.GetValue(mask), keyText = result.GetValue(key);
@@ -42,7 +49,8 @@ internal static class RepairCommand
             int sources = (maskPath is null ? 0 : 1) + (fromAlpha ? 1 : 0) + (keyText is null ? 0 : 1);
             if (sources != 1)
                 throw new CliException("Give exactly one of --mask MASK.png, --alpha or --key RRGGBB.");
-            string outPath = CliIO.CheckOutput(result.GetValue(output));
+            string outPath = CliIO.CheckOutput(result.GetValue(output), result.GetValue(global.Force));
+            ImageLimits limits = global.Limits(result);
             int? marginPx = result.GetValue(margin), guidePx = result.GetValue(guideContext);
             if (marginPx is not null && result.GetValue(fullContext))
                 throw new CliException("Give --margin or --full-context, not both.");
@@ -54,10 +62,12 @@ internal static class RepairCommand
             if (step < 1 || step > CoarseGuide.MaxSourceStep)
                 throw new CliException($"--guide-step must be 1 to {CoarseGuide.MaxSourceStep}, not {step}.");
             string inPath = result.GetValue(input)!;
-            RgbaImage image = CliIO.LoadImage(inPath, "input image");
+            if (maskPath is not null)
+                RepairChecks.CheckMaskHeader(inPath, maskPath);
+            RgbaImage image = CliIO.LoadImage(inPath, "input image", limits);
             DamageMask damage;
             if (maskPath is not null)
-                damage = MaskSources.FromMaskImage(CliIO.LoadImage(maskPath, "mask"), image.Width, image.Height, maskPath);
+                damage = MaskSources.FromMaskImage(CliIO.LoadImage(maskPath, "mask", limits), image.Width, image.Height, maskPath);
             else if (fromAlpha)
                 damage = MaskSources.FromAlpha(image);
             else
@@ -65,6 +75,9 @@ internal static class RepairCommand
                 var (r, g, b) = MaskSources.ParseKey(keyText!);
                 damage = MaskSources.FromKey(image, r, g, b);
             }
+            int damaged = damage.CountDamaged();
+            string maskName = maskPath ?? (fromAlpha ? $"the alpha of {inPath}" : $"the key colour {keyText} in {inPath}");
+            RepairChecks.CheckShare(damaged, image.Width, image.Height, maskName, result.GetValue(allowFull));
 
             var watch = Stopwatch.StartNew();
             using LoadedModel loaded = CliIO.LoadRepairModel(result.GetValue(model), global, result);
@@ -77,11 +90,12 @@ internal static class RepairCommand
                 engine.GuideContext = gp;
             if (step is int st)
                 engine.GuideStep = st;
-            int damaged = damage.CountDamaged();
             RgbaImage repaired = CliIO.WithProgress(console, $"repair {Path.GetFileName(inPath)}",
                 progress => engine.Repair(image, damage, dirtyTilesOnly: true, progress));
-            ImageIO.Save(repaired, outPath);
+            ImageIO.Save(repaired, outPath, replaceReadOnly: result.GetValue(global.Force));
             console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, {damaged} damaged pixels, model '{loaded.Manifest.Name}' on {loaded.Session.Provider}, tile margin {engine.Margin} px, guide context {engine.GuideContext} px, guide step {engine.GuideStep}) in {watch.ElapsedMilliseconds} ms"));
+            if (RepairChecks.NothingChanged(image, repaired, damaged) is string same)
+                console.MarkupLine(Markup.Escape($"note: {same}"));
             return 0;
         });
         return command;
@@ -96,19 +110,22 @@ internal static class RepairCommand
         var command = new Command("tile", "Make a texture tile seamlessly (repairs a band across its wrap-around seams)") { input, band, model, output };
         command.SetAction(result =>
         {
-            string outPath = CliIO.CheckOutput(result.GetValue(output));
+            string outPath = CliIO.CheckOutput(result.GetValue(output), result.GetValue(global.Force));
             int halfBand = result.GetValue(band);
             if (halfBand < 0)
                 throw new CliException($"--band must be 0 (automatic) or positive, not {halfBand}.");
             string inPath = result.GetValue(input)!;
-            RgbaImage image = CliIO.LoadImage(inPath, "input image");
+            RgbaImage image = CliIO.LoadImage(inPath, "input image", global.Limits(result));
+            RepairChecks.CheckBand(halfBand, image.Width, image.Height);
             var watch = Stopwatch.StartNew();
             using LoadedModel loaded = CliIO.LoadRepairModel(result.GetValue(model), global, result);
             using var engine = new RepairEngine(loaded.Session, loaded.Manifest);
             RgbaImage seamless = CliIO.WithProgress(console, $"tile {Path.GetFileName(inPath)}",
                 progress => engine.MakeTileable(image, halfBand, progress));
-            ImageIO.Save(seamless, outPath);
+            ImageIO.Save(seamless, outPath, replaceReadOnly: result.GetValue(global.Force));
             console.MarkupLine(Markup.Escape($"wrote {outPath} ({image.Width}x{image.Height}, seams repaired with model '{loaded.Manifest.Name}') in {watch.ElapsedMilliseconds} ms"));
+            if (RepairChecks.NothingChanged(image, seamless, damaged: 1) is string same)
+                console.MarkupLine(Markup.Escape($"note: {same}"));
             return 0;
         });
         return command;

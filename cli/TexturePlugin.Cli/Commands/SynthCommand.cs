@@ -49,7 +49,10 @@ internal static class SynthCommand
                 throw new CliException("--fps must be positive and --speed finite.");
             if (frameCount > 1 && n > 1)
                 throw new CliException("Give either --count (variants) or --frames (animation), not both.");
-            string outPath = CliIO.CheckOutput(result.GetValue(output));
+            bool force = result.GetValue(global.Force);
+            string outPath = CliIO.CheckOutput(result.GetValue(output), force);
+            ImageLimits limits = global.Limits(result);
+            limits.Check(width, height, "--size");
             string Named(string suffix) =>
                 Path.Combine(Path.GetDirectoryName(outPath) ?? "", $"{Path.GetFileNameWithoutExtension(outPath)}_{suffix}{Path.GetExtension(outPath)}");
             // One job per output: (seed, time) of a variant or of an animation frame at a steady frame rate.
@@ -58,18 +61,24 @@ internal static class SynthCommand
                 : Enumerable.Range(0, n).Select(i => (Seed: firstSeed + i, Time: t, Path: n == 1 ? outPath : Named((firstSeed + i).ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToArray();
             n = jobs.Length;
             string[] outPaths = jobs.Select(j => j.Path).ToArray();
+            foreach (string path in outPaths)
+                AtomicFile.CheckReplaceable(path, force);   // a read-only later file fails now, not after earlier ones were written
 
+            // Each output is written (atomically) as soon as it is made, from one image reused for every job: memory
+            // stays one texture whatever --count or --frames is.
             var watch = Stopwatch.StartNew();
-            var images = new RgbaImage[n];
             string source;
             if (modelPath is null && TryProcedural(global, result, materialName!, out ProceduralMaterial? procedural))
             {
                 source = $"procedural '{procedural!.Name}'";
+                RgbaImage image = procedural.Render(width, height, jobs[0].Seed, jobs[0].Time, limits);
                 CliIO.WithProgress(console, $"synth {procedural.Name} {width}x{height}", progress =>
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        images[i] = procedural.Render(width, height, jobs[i].Seed, jobs[i].Time);
+                        if (i > 0)
+                            procedural.Render(image, jobs[i].Seed, jobs[i].Time);
+                        ImageIO.Save(image, outPaths[i], replaceReadOnly: force);
                         progress.Report((i + 1.0) / n);
                     }
                     return 0;
@@ -82,26 +91,24 @@ internal static class SynthCommand
                     : LoadCatalogMaterial(global, result, materialName!);
                 if (loaded.Manifest.Kind != ModelKind.Synthesis)
                     throw new CliException($"Model '{loaded.Manifest.Name}' is a repair model; synth needs a synthesis model.");
-                var engine = new SynthesisEngine(loaded.Session, loaded.Manifest);
+                var engine = new SynthesisEngine(loaded.Session, loaded.Manifest) { Limits = limits };
                 using (engine)
                 {
                     engine.CheckSize(width, height);
                     source = $"model '{loaded.Manifest.Name}' on {loaded.Session.Provider}";
+                    var image = new RgbaImage(width, height);
                     CliIO.WithProgress(console, $"synth {loaded.Manifest.Name} {width}x{height}", progress =>
                     {
                         for (int i = 0; i < n; i++)
                         {
                             int k = i;
-                            images[i] = engine.Generate(width, height, jobs[i].Seed, jobs[i].Time,
-                                new InlineProgress(f => progress.Report((k + f) / n)));
+                            engine.GenerateInto(image, jobs[i].Seed, jobs[i].Time, new InlineProgress(f => progress.Report((k + f) / n)));
+                            ImageIO.Save(image, outPaths[i], replaceReadOnly: force);
                         }
                         return 0;
                     });
                 }
             }
-            // Everything generated: only now write (each file atomically).
-            for (int i = 0; i < n; i++)
-                ImageIO.Save(images[i], outPaths[i]);
             string what = frameCount > 1 ? $"{frameCount} frames at {rate} fps, seed {firstSeed}" : $"seed {firstSeed}{(n > 1 ? $"..{firstSeed + n - 1}" : "")}";
             string files = n <= 4 ? string.Join(", ", outPaths) : $"{outPaths[0]} .. {outPaths[n - 1]}";
             console.MarkupLine(Markup.Escape($"wrote {files} ({width}x{height}, {what}, {source}) in {watch.ElapsedMilliseconds} ms"));
@@ -113,9 +120,11 @@ internal static class SynthCommand
     private static bool TryProcedural(GlobalOptions global, ParseResult result, string name, out ProceduralMaterial? material)
     {
         // A catalog model of that name wins over a procedural material.
-        ModelCatalog? catalog = TryCatalog(global, result);
-        if (catalog?.TryFind(name) is { HasOnnx: true })
+        ModelCatalog? catalog = TryCatalog(global, result, out string? noCatalog);
+        if (catalog?.TryFind(name) is { } entry)
         {
+            if (!entry.HasOnnx)
+                throw new CliException($"Material '{name}' cannot be used: its manifest {entry.ManifestPath} is there, but its ONNX file {Path.GetFileName(entry.OnnxPath)} is missing.");
             material = null;
             return false;
         }
@@ -127,21 +136,27 @@ internal static class SynthCommand
         string known = string.Join(", ", (catalog?.Entries.Where(e => e.HasOnnx && CliIO.TryManifest(e.ManifestPath)?.Kind == ModelKind.Synthesis)
                 .Select(e => e.Name) ?? Enumerable.Empty<string>())
             .Concat(ProceduralMaterial.All.Select(p => p.Name)));
-        throw new CliException($"Unknown material '{name}'; known: {known}.");
+        string where = noCatalog is null ? "" : $" ({noCatalog}; only the procedural materials are available)";
+        throw new CliException($"Unknown material '{name}'{where}; known: {known}.");
     }
 
     private static LoadedModel LoadCatalogMaterial(GlobalOptions global, ParseResult result, string name) =>
         global.Catalog(result).Load(name, SynthesisEngine.PreferredConfig(global.Session(result)));
 
-    internal static ModelCatalog? TryCatalog(GlobalOptions global, ParseResult result)
+    internal static ModelCatalog? TryCatalog(GlobalOptions global, ParseResult result) => TryCatalog(global, result, out _);
+
+    /// <summary>The catalog, or null with the reason when there is no models folder anywhere (procedural materials still work).</summary>
+    internal static ModelCatalog? TryCatalog(GlobalOptions global, ParseResult result, out string? problem)
     {
+        problem = null;
         try
         {
             return global.Catalog(result);
         }
-        catch (TexturePluginException) when (result.GetValue(global.Models) is null)
+        catch (ModelException e) when (result.GetValue(global.Models) is null)
         {
-            return null;   // no models folder anywhere: procedural materials still work
+            problem = e.Message;
+            return null;
         }
     }
 }

@@ -41,7 +41,7 @@ internal static class TrainCommand
                 throw new CliException($"--minutes must be a positive number, not {m.ToString(CultureInfo.InvariantCulture)}.");
             if (!Regex.IsMatch(modelName, "^[A-Za-z0-9_-]{1,64}$"))
                 throw new CliException($"--name '{modelName}' must be 1 to 64 letters, digits, '-' or '_'.");
-            CliIO.LoadImage(exemplarPath, "exemplar");   // fails now, not after python started
+            CliIO.LoadImage(exemplarPath, "exemplar", global.Limits(result));   // fails now, not after python started
             int threads = result.GetValue(global.Threads);
             string script = FindTrainingScript();
             string python = Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } p ? p : "/usr/bin/python3";

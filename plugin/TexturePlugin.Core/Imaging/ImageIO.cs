@@ -12,22 +12,53 @@ namespace TexturePlugin.Core.Imaging;
 /// </summary>
 public static class ImageIO
 {
-    // stb_image keeps its failure reason in a static field: serialise decoding so messages do not mix.
-    private static readonly object DecodeGate = new();
+    private static object DecodeGate => ImageFileReader.DecodeGate;
 
     /// <summary>Extensions <see cref="Save"/> understands.</summary>
     public static IReadOnlyList<string> SaveExtensions { get; } = new[] { ".png", ".tga", ".jpg", ".jpeg", ".bmp" };
 
-    /// <summary>Loads any supported file as RGBA8.</summary>
-    /// <exception cref="ImageFileException">Missing file, unreadable, or not a supported image.</exception>
-    public static RgbaImage Load(string path) => Decode(ReadFile(path), path);
+    /// <summary>Loads any supported file as RGBA8, within <paramref name="limits"/> (default <see cref="ImageLimits.Default"/>).</summary>
+    /// <exception cref="ImageFileException">Missing file, a folder, unreadable, or not a supported image.</exception>
+    /// <exception cref="ImageLimitException">The header claims a size over the limits (nothing was decoded).</exception>
+    public static RgbaImage Load(string path, ImageLimits? limits = null)
+    {
+        limits ??= ImageLimits.Default;
+        return Decode(ImageFileReader.Read(path, limits), path, limits);
+    }
+
+    /// <summary>
+    /// The size a file's header claims, read without decoding its pixels; null when the header is not recognised in
+    /// the file's first bytes (the file may still decode, or fail with its own reason).
+    /// </summary>
+    public static (int Width, int Height)? ReadSize(string path)
+    {
+        if (path is null) throw new ArgumentNullException(nameof(path));
+        if (Directory.Exists(path))
+            throw new ImageFileException(path, "is a folder, not an image file");
+        if (!File.Exists(path))
+            throw new ImageFileException(path, "does not exist");
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var head = new byte[64 * 1024];
+            int read = 0, n;
+            while (read < head.Length && (n = stream.Read(head, read, head.Length - read)) > 0)
+                read += n;
+            return read == 0 ? null : ImageFileReader.Probe(head.AsSpan(0, read).ToArray());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageFileException(path, $"cannot be read ({e.Message})", e);
+        }
+    }
 
     /// <summary>Decodes an in-memory file as RGBA8; <paramref name="name"/> is used in error messages.</summary>
-    public static RgbaImage Decode(byte[] data, string name)
+    public static RgbaImage Decode(byte[] data, string name, ImageLimits? limits = null)
     {
         if (data is null) throw new ArgumentNullException(nameof(data));
         if (data.Length == 0)
             throw new ImageFileException(name, "is empty (0 bytes)");
+        ImageFileReader.CheckHeader(data, name, limits ?? ImageLimits.Default);
         ImageResult result;
         lock (DecodeGate)
         {
@@ -48,14 +79,19 @@ public static class ImageIO
     /// <summary>
     /// Loads any supported file as RGBA16: 16-bit PNG and PSD keep their precision, 8-bit sources are widened.
     /// </summary>
-    public static Rgba16Image Load16(string path) => Decode16(ReadFile(path), path);
+    public static Rgba16Image Load16(string path, ImageLimits? limits = null)
+    {
+        limits ??= ImageLimits.Default;
+        return Decode16(ImageFileReader.Read(path, limits), path, limits);
+    }
 
     /// <summary>Decodes an in-memory file as RGBA16.</summary>
-    public static unsafe Rgba16Image Decode16(byte[] data, string name)
+    public static unsafe Rgba16Image Decode16(byte[] data, string name, ImageLimits? limits = null)
     {
         if (data is null) throw new ArgumentNullException(nameof(data));
         if (data.Length == 0)
             throw new ImageFileException(name, "is empty (0 bytes)");
+        ImageFileReader.CheckHeader(data, name, limits ?? ImageLimits.Default);
         lock (DecodeGate)
         {
             ushort* pixels = null;
@@ -67,7 +103,7 @@ public static class ImageIO
                 StbImage.stbi__g_failure_reason = null;
                 pixels = StbImage.stbi__load_and_postprocess_16bit(context, &x, &y, &comp, 4);
                 if (pixels == null)
-                    throw new ImageFileException(name, $"is not a readable image ({StbImage.stbi__g_failure_reason ?? "unknown format"}; {data.Length} bytes)");
+                    throw new ImageFileException(name, $"is not a readable image ({ImageFileReader.Reason(StbImage.stbi__g_failure_reason, "unknown format or corrupt data")}; {data.Length} bytes)");
                 var result = new ushort[checked(x * y * 4)];
                 new ReadOnlySpan<ushort>(pixels, result.Length).CopyTo(result);
                 return new Rgba16Image(x, y, result);
@@ -88,7 +124,7 @@ public static class ImageIO
     /// <summary>Bits per channel of the file's own data (8 or 16; HDR reports 32).</summary>
     public static int BitsPerChannel(string path)
     {
-        byte[] data = ReadFile(path);
+        byte[] data = ImageFileReader.Read(path, ImageLimits.Default);
         lock (DecodeGate)
         {
             try
@@ -111,7 +147,8 @@ public static class ImageIO
     /// rename, so a crash never leaves a half-written texture and a failure keeps the old file.
     /// </summary>
     /// <param name="jpegQuality">1..100, used for JPEG only.</param>
-    public static void Save(RgbaImage image, string path, int jpegQuality = 92)
+    /// <param name="replaceReadOnly">Replace a read-only file (refused otherwise; see <see cref="AtomicFile"/>).</param>
+    public static void Save(RgbaImage image, string path, int jpegQuality = 92, bool replaceReadOnly = false)
     {
         if (image is null) throw new ArgumentNullException(nameof(image));
         if (path is null) throw new ArgumentNullException(nameof(path));
@@ -126,24 +163,9 @@ public static class ImageIO
             ".jpg" or ".jpeg" => s => new ImageWriter().WriteJpg(image.Pixels, image.Width, image.Height, WriteComponents.RedGreenBlueAlpha, s, jpegQuality),
             _ => throw new ImageFileException(path, $"cannot save '{ext}' files; use one of {string.Join(" ", SaveExtensions)}"),
         };
-        AtomicFile.Write(path, encode);
-    }
-
-    private static byte[] ReadFile(string path)
-    {
-        if (path is null) throw new ArgumentNullException(nameof(path));
-        if (!File.Exists(path))
-            throw new ImageFileException(path, Directory.Exists(path) ? "is a folder, not an image file" : "does not exist");
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ImageFileException(path, $"cannot be read ({e.Message})", e);
-        }
+        AtomicFile.Write(path, encode, replaceReadOnly);
     }
 
     private static string Describe(Exception e) =>
-        string.IsNullOrEmpty(e.Message) ? e.GetType().Name : e.Message;
+        ImageFileReader.Reason(e.Message, "corrupt or truncated data");
 }

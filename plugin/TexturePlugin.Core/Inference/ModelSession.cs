@@ -98,6 +98,10 @@ public sealed class ModelSession : IDisposable
         config = (config ?? new SessionConfig()).Clone();
         if (config.IntraOpThreads < 0)
             throw new ArgumentOutOfRangeException(nameof(config), config.IntraOpThreads, "IntraOpThreads must be 0 (automatic) or positive.");
+        // More threads than logical processors only wait on each other, and ONNX Runtime allocates per thread:
+        // a mistyped thread count must not take the machine.
+        config.IntraOpThreads = Math.Min(config.IntraOpThreads, SessionConfig.MaxThreads);
+        config.OneTileThreads = Math.Min(config.OneTileThreads, SessionConfig.MaxThreads);
         ITextureLog log = config.Log ?? TextureLog.Console;
         OnnxModelFile file = OnnxModelFile.Read(path);
         ProviderPlan plan = ExecutionProviders.Plan(config.Provider);

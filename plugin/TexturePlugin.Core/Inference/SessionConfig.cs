@@ -8,7 +8,12 @@ public sealed class SessionConfig
     /// <summary>Execution provider; <see cref="ExecutionProviderKind.Auto"/> by default.</summary>
     public ExecutionProviderKind Provider { get; set; } = ExecutionProviderKind.Auto;
 
-    /// <summary>Threads inside one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    /// <summary>Most threads a session uses: one per logical processor (<see cref="ModelSession.Open"/> clamps to it).</summary>
+    public static int MaxThreads => Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Threads inside one operator; 0 lets ONNX Runtime choose (one per physical core). Clamped to <see cref="MaxThreads"/>.
+    /// </summary>
     public int IntraOpThreads { get; set; }
 
     /// <summary>

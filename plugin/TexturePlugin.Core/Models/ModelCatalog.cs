@@ -109,7 +109,7 @@ public sealed class ModelCatalog
             }
             looked.Add($"every models/ from {start} up");
         }
-        throw new ModelException(null, $"no models folder found: give a path, set ${EnvironmentVariable}, or put models/ beside the program (looked at {string.Join("; ", looked)})");
+        throw new ModelException(null, $"no models folder found: give a path, set ${EnvironmentVariable}, or put models/ beside the program (looked in {string.Join("; ", looked)})");
     }
 
     /// <summary>The entry called <paramref name="name"/>, or null.</summary>
@@ -120,6 +120,40 @@ public sealed class ModelCatalog
     public ModelEntry Find(string name) =>
         TryFind(name) ?? throw new ModelException(Path.Combine(Root, name + ".json"),
             $"no model '{name}' in {Root} (models: {(_entries.Count == 0 ? "none" : string.Join(", ", _entries.Keys))})");
+
+    /// <summary>The name of the repair model hosts use when none is given.</summary>
+    public const string DefaultRepairName = "repair";
+
+    /// <summary>
+    /// The repair model used when none is given: the entry named <see cref="DefaultRepairName"/>; in a folder without
+    /// one, its only repair model. Never a pick among several: one broken or unrelated model must not change which
+    /// model repairs.
+    /// </summary>
+    /// <exception cref="ModelException">No entry of that name and not exactly one repair model (the message names them).</exception>
+    public ModelEntry DefaultRepair()
+    {
+        if (TryFind(DefaultRepairName) is { } named)
+            return named;
+        List<ModelEntry> repairs = _entries.Values.Where(e => IsRepair(e.ManifestPath)).ToList();
+        if (repairs.Count == 1)
+            return repairs[0];
+        throw new ModelException(null, repairs.Count == 0
+            ? $"No repair model in the catalog at {Root} (no {DefaultRepairName}.json, and no other manifest of kind repair)"
+            : $"No {DefaultRepairName}.json in the catalog at {Root}, and {repairs.Count} other repair models ({string.Join(", ", repairs.Select(e => e.Name))}): "
+              + "which one is meant is not clear");
+    }
+
+    private static bool IsRepair(string manifestPath)
+    {
+        try
+        {
+            return ModelManifest.Load(manifestPath).Kind == ModelKind.Repair;
+        }
+        catch (TexturePluginException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Reads and checks the manifest of <paramref name="name"/>.</summary>
     public ModelManifest LoadManifest(string name) => ModelManifest.Load(Find(name).ManifestPath);
@@ -146,7 +180,7 @@ public sealed class ModelCatalog
         if (manifest.Name != stem)
             throw new ModelException(manifestPath, $"manifest name '{manifest.Name}' differs from its file name '{stem}'");
         if (!File.Exists(manifest.OnnxPath))
-            throw new ModelException(manifest.OnnxPath, $"does not exist (the manifest {Path.GetFileName(manifestPath)} needs it beside it)");
+            throw new ModelException(manifest.OnnxPath, $"does not exist: the manifest {Path.GetFileName(manifestPath)} is there, but its ONNX file is missing (it must be beside the manifest)");
         ModelSession session = ModelSession.Open(manifest.OnnxPath, config);
         try
         {

@@ -56,11 +56,21 @@ public sealed class DamageMask
     }
 
     /// <summary>
+    /// The widest seam band (<see cref="SeamBand"/>) for a texture: a quarter of its smaller side, so that at least a
+    /// quarter of the texture stays intact for the repair to copy from. A wider band would replace the whole texture.
+    /// </summary>
+    public static int MaxSeamHalfWidth(int width, int height) => Math.Max(1, Math.Min(width, height) / 4);
+
+    /// <summary>
     /// The band across the wrap-around seams that make-tileable repairs: columns within
     /// <paramref name="halfWidth"/> of the left/right seam and rows within it of the top/bottom seam.
     /// </summary>
+    /// <exception cref="TexturePluginException"><paramref name="halfWidth"/> is over <see cref="MaxSeamHalfWidth"/>.</exception>
     public static DamageMask SeamBand(int width, int height, int halfWidth)
     {
+        if (halfWidth > MaxSeamHalfWidth(width, height))
+            throw new TexturePluginException($"A seam band of {halfWidth} px on each side is wider than a {width}x{height} texture allows "
+                + $"(at most {MaxSeamHalfWidth(width, height)} px, a quarter of its smaller side): it would leave nothing to repair from.");
         var m = new DamageMask(width, height);
         int bx = Math.Min(halfWidth, width / 2), by = Math.Min(halfWidth, height / 2);
         for (int y = 0; y < height; y++)

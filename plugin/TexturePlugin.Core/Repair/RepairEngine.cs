@@ -320,14 +320,14 @@ public sealed class RepairEngine : IDisposable
     /// <summary>
     /// Make-tileable: repairs a band of <paramref name="halfBand"/> pixels on each side of the wrap-around seams
     /// (left/right and top/bottom), with wrap-around context, so the texture tiles without a visible seam.
-    /// Default band: 1/16 of the smaller side, at least 8 pixels.
+    /// Default band: 1/16 of the smaller side, at least 8 pixels, at most <see cref="DamageMask.MaxSeamHalfWidth"/>.
     /// </summary>
     public RgbaImage MakeTileable(RgbaImage image, int halfBand = 0, IProgress<double>? progress = null,
         CancellationToken cancellationToken = default)
     {
         if (image is null) throw new ArgumentNullException(nameof(image));
         if (halfBand <= 0)
-            halfBand = Math.Max(8, Math.Min(image.Width, image.Height) / 16);
+            halfBand = Math.Min(Math.Max(8, Math.Min(image.Width, image.Height) / 16), DamageMask.MaxSeamHalfWidth(image.Width, image.Height));
         DamageMask band = DamageMask.SeamBand(image.Width, image.Height, halfBand);
         return Repair(image, band, dirtyTilesOnly: true, progress, cancellationToken);
     }

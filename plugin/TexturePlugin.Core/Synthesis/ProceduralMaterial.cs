@@ -81,9 +81,10 @@ public sealed class ProceduralMaterial
         return false;
     }
 
-    /// <summary>A new texture of the given size.</summary>
-    public RgbaImage Render(int width, int height, int seed, double time = 0)
+    /// <summary>A new texture of the given size, refused before allocation when over <paramref name="limits"/> (default <see cref="ImageLimits.Default"/>).</summary>
+    public RgbaImage Render(int width, int height, int seed, double time = 0, ImageLimits? limits = null)
     {
+        (limits ?? ImageLimits.Default).Check(width, height, $"Procedural material '{Name}'");
         var image = new RgbaImage(width, height);
         Render(image, seed, time);
         return image;

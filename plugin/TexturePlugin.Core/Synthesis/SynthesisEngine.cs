@@ -447,9 +447,16 @@ public sealed class SynthesisEngine : IDisposable
             yield return (firstSeed + i, Generate(width, height, firstSeed + i, 0, null, cancellationToken));
     }
 
-    /// <summary>Throws a <see cref="TexturePluginException"/> naming the numbers when the model cannot make this size.</summary>
+    /// <summary>The largest texture <see cref="Generate"/> makes (<see cref="ImageLimits.Default"/> unless set).</summary>
+    public ImageLimits Limits { get; set; } = ImageLimits.Default;
+
+    /// <summary>
+    /// Throws a <see cref="TexturePluginException"/> naming the numbers when the model cannot make this size, or an
+    /// <see cref="ImageLimitException"/> when it is over <see cref="Limits"/>.
+    /// </summary>
     public void CheckSize(int width, int height)
     {
+        Limits.Check(width, height, $"Model '{Manifest.Name}'");
         if (width < MinimumSize || height < MinimumSize || width % Unit != 0 || height % Unit != 0)
             throw new TexturePluginException(
                 $"Model '{Manifest.Name}' makes sizes that are multiples of {Unit} and at least {MinimumSize}x{MinimumSize}, not {width}x{height}.");
