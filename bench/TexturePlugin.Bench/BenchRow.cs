@@ -45,6 +45,9 @@ public sealed class BenchReport
     public List<BenchRow> Rows { get; } = new();
     public List<string> Notes { get; } = new();
 
+    /// <summary>Rows that were asked for and could not run, each with its reason: a bench with any fails.</summary>
+    public List<string> Failures { get; } = new();
+
     /// <summary>A plain-text table for terminals without Spectre.</summary>
     public string ToText()
     {

@@ -10,7 +10,8 @@ namespace TexturePlugin.Bench;
 
 /// <summary>
 /// The in-process benchmark: medians after warm-up, each with its target (issue 4), with the peers measured in the
-/// same run. Uses the catalog's first synthesis model (by name) and its first repair model.
+/// same run. Uses the catalog's first synthesis model (by name) and its default repair model. Rows asked for that
+/// cannot run (no catalog, a model missing or broken) are <see cref="BenchReport.Failures"/>.
 /// </summary>
 public static class BenchRunner
 {
@@ -38,14 +39,12 @@ public static class BenchRunner
         }
         catch (TexturePluginException e)
         {
-            report.Notes.Add($"No model catalog: {e.Message}");
+            report.Failures.Add($"No model catalog: {e.Message}");
         }
         ModelManifest? synthManifest = FirstOfKind(catalog, ModelKind.Synthesis);
-        ModelManifest? repairManifest = FirstOfKind(catalog, ModelKind.Repair);
+        ModelManifest? repairManifest = DefaultRepair(catalog, report);
         if (catalog is not null && synthManifest is null)
-            report.Notes.Add($"No synthesis model in {catalog.Root}: synthesis rows skipped.");
-        if (catalog is not null && repairManifest is null)
-            report.Notes.Add($"No repair model in {catalog.Root}: repair rows skipped.");
+            report.Failures.Add($"No synthesis model in {catalog.Root}: synthesis rows skipped.");
 
         using Peers? peers = options.Peers ? new Peers(options.Python) : null;
         RgbaImage texture256, texture2048;
@@ -394,7 +393,7 @@ public static class BenchRunner
         }
         catch (TexturePluginException e)
         {
-            report.Notes.Add($"{manifest.Kind} model '{manifest.Name}' could not be used, its rows are skipped: {e.Message}");
+            report.Failures.Add($"{manifest.Kind} model '{manifest.Name}' could not be used, its rows are skipped: {e.Message}");
             return null;
         }
     }
@@ -409,7 +408,7 @@ public static class BenchRunner
         }
         catch (TexturePluginException e)
         {
-            report.Notes.Add($"--synth-model: {e.Message}");
+            report.Failures.Add($"--synth-model: {e.Message}");
             return;
         }
         if (TryOpen(() => SynthesisEngine.Open(manifest, options.Session), manifest, report) is not SynthesisEngine engine)
@@ -419,7 +418,7 @@ public static class BenchRunner
             string name = $"'{manifest.Name}'";
             if (512 % engine.Unit != 0)
             {
-                report.Notes.Add($"--synth-model {name} makes multiples of {engine.Unit}: no 512x512 rows");
+                report.Failures.Add($"--synth-model {name} makes multiples of {engine.Unit}: no 512x512 rows");
                 return;
             }
             report.Notes.Add($"extra synthesis model {name}{Cost(manifest)} on {engine.Session.Provider}");
@@ -432,6 +431,22 @@ public static class BenchRunner
             int seed = 100;
             report.Rows.Add(new BenchRow($"synthesis 512x512, new seed each call, {name}",
                 Median(warmup, runs, () => engine.GenerateInto(target, seed++)), "ms", null));
+        }
+    }
+
+    /// <summary>The catalog's default repair model (<see cref="ModelCatalog.DefaultRepair"/>); a failure when there is none.</summary>
+    private static ModelManifest? DefaultRepair(ModelCatalog? catalog, BenchReport report)
+    {
+        if (catalog is null)
+            return null;
+        try
+        {
+            return ModelManifest.Load(catalog.DefaultRepair().ManifestPath);
+        }
+        catch (TexturePluginException e)
+        {
+            report.Failures.Add($"repair rows skipped: {e.Message}");
+            return null;
         }
     }
 

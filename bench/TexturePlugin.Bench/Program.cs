@@ -22,7 +22,9 @@ try
 {
     BenchReport report = BenchRunner.Run(options, line => Console.Error.WriteLine(line));
     Console.Write(report.ToText());
-    return 0;
+    foreach (string failure in report.Failures)
+        Console.Error.WriteLine($"bench: error: {failure}");
+    return report.Failures.Count == 0 ? 0 : 1;
 }
 catch (TexturePluginException e)
 {

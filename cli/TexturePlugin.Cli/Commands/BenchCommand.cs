@@ -21,7 +21,7 @@ internal static class BenchCommand
                 Peers = !result.GetValue(noPeers),
                 Session = global.Session(result),
                 ModelsFolder = result.GetValue(global.Models),
-                ExtraSynthesisManifest = result.GetValue(extra) is { } p ? Path.ChangeExtension(Path.GetFullPath(p), ".json") : null,
+                ExtraSynthesisManifest = result.GetValue(extra) is { } p ? ExtraManifest(p) : null,
             };
             BenchReport report = BenchRunner.Run(options, line => console.MarkupLine(Markup.Escape(line)));
             var table = new Table().AddColumns("Measure", "Median", "Target", "Result", "Peer", "Ratio");
@@ -29,10 +29,24 @@ internal static class BenchCommand
                 table.AddRow(Markup.Escape(row.Name), Markup.Escape(row.ValueText), Markup.Escape(row.TargetText),
                     row.Pass is null ? "-" : row.Pass.Value ? "PASS" : "FAIL", Markup.Escape(row.PeerText), Markup.Escape(row.RatioText));
             console.Write(table);
-            foreach (string note in report.Notes)
+            foreach (string note in report.Notes.Concat(report.Failures))
                 console.MarkupLine(Markup.Escape(note));
+            if (report.Failures.Count > 0)
+                throw new CliException($"{report.Failures.Count} part{(report.Failures.Count == 1 ? "" : "s")} of the bench could not run: {report.Failures[0]}"
+                    + (report.Failures.Count > 1 ? $" (and {report.Failures.Count - 1} more above)" : ""));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The manifest of a --synth-model, checked before any timing starts.</summary>
+    private static string ExtraManifest(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || !File.Exists(path))
+            throw new CliException($"--synth-model {path}: model file not found.");
+        string manifest = Path.ChangeExtension(Path.GetFullPath(path), ".json");
+        if (!File.Exists(manifest))
+            throw new CliException($"--synth-model {path}: no manifest {Path.GetFileName(manifest)} beside the model.");
+        return manifest;
     }
 }

@@ -125,33 +125,40 @@ public sealed class ModelCatalog
     public const string DefaultRepairName = "repair";
 
     /// <summary>
-    /// The repair model used when none is given: the entry named <see cref="DefaultRepairName"/>; in a folder without
-    /// one, its only repair model. Never a pick among several: one broken or unrelated model must not change which
-    /// model repairs.
+    /// The repair model used when none is given: the entry named <see cref="DefaultRepairName"/>; else the one repair
+    /// manifest marked <c>"default": true</c>; else the folder's only repair model. Never a pick among several: one
+    /// broken or unrelated model must not change which model repairs.
     /// </summary>
-    /// <exception cref="ModelException">No entry of that name and not exactly one repair model (the message names them).</exception>
+    /// <exception cref="ModelException">No such entry (the message names the repair models there are).</exception>
     public ModelEntry DefaultRepair()
     {
         if (TryFind(DefaultRepairName) is { } named)
             return named;
-        List<ModelEntry> repairs = _entries.Values.Where(e => IsRepair(e.ManifestPath)).ToList();
-        if (repairs.Count == 1)
-            return repairs[0];
+        var repairs = new List<(ModelEntry Entry, bool IsDefault)>();
+        foreach (ModelEntry entry in _entries.Values)
+            if (TryManifest(entry.ManifestPath) is { Kind: ModelKind.Repair } m)
+                repairs.Add((entry, m.IsDefault));
+        var marked = repairs.Where(r => r.IsDefault).ToList();
+        if (marked.Count == 1)
+            return marked[0].Entry;
+        if (marked.Count == 0 && repairs.Count == 1)
+            return repairs[0].Entry;
+        string names = string.Join(", ", repairs.Select(r => r.Entry.Name + (r.IsDefault ? " (default)" : "")));
         throw new ModelException(null, repairs.Count == 0
             ? $"No repair model in the catalog at {Root} (no {DefaultRepairName}.json, and no other manifest of kind repair)"
-            : $"No {DefaultRepairName}.json in the catalog at {Root}, and {repairs.Count} other repair models ({string.Join(", ", repairs.Select(e => e.Name))}): "
-              + "which one is meant is not clear");
+            : $"No {DefaultRepairName}.json in the catalog at {Root}, and {(marked.Count == 0 ? "none" : marked.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} "
+              + $"of its {repairs.Count} repair models ({names}) is marked \"default\": true, so which one is meant is not clear");
     }
 
-    private static bool IsRepair(string manifestPath)
+    private static ModelManifest? TryManifest(string manifestPath)
     {
         try
         {
-            return ModelManifest.Load(manifestPath).Kind == ModelKind.Repair;
+            return ModelManifest.Load(manifestPath);
         }
         catch (TexturePluginException)
         {
-            return false;
+            return null;
         }
     }
 

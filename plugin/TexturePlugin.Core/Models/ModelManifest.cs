@@ -112,6 +112,9 @@ public sealed class ModelManifest
     /// <summary>Circular padding everywhere: output wraps around without a seam.</summary>
     public bool Tileable { get; private set; }
 
+    /// <summary>"default": true marks the repair model a catalog uses when none is named (<see cref="ModelCatalog.DefaultRepair"/>).</summary>
+    public bool IsDefault { get; private set; }
+
     /// <summary>Pixels each side that influence an output pixel; tiled generation uses it as the margin.</summary>
     public int ReceptiveField { get; private set; }
 
@@ -279,6 +282,7 @@ public sealed class ModelManifest
                 else
                     problems.Add($"\"tileable\" must be true or false, not {tileable.GetRawText()}");
             }
+            m.IsDefault = root.TryGetProperty("default", out JsonElement isDefault) && isDefault.ValueKind == JsonValueKind.True;
             m.ReceptiveField = Int(root, "receptive_field", problems, required: false, fallback: 0, min: 0);
             m.ContextMargin = Int(root, "context_margin", problems, required: false, fallback: m.ReceptiveField, min: 0);
             if (m.ReceptiveField > 0 && m.ContextMargin > m.ReceptiveField)
