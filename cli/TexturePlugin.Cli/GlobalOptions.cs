@@ -62,6 +62,7 @@ internal sealed class GlobalOptions
             ? null : $"--ep must be auto, cpu, cuda or dml, not '{v}'.");
         Check(Threads, v => v >= 0 && v <= SessionConfig.MaxThreads
             ? null : $"--threads must be 0 (automatic) to {SessionConfig.MaxThreads} (the logical processors here), not {v}.");
+        Check(Models, v => v is null || v.Trim().Length > 0 ? null : "--models needs a folder, not an empty name.");
         Check(MaxSide, v => v >= 1 ? null : $"--max-side must be positive, not {v}.");
         Check(MaxMegapixels, v => v > 0 && v <= 1 << 20 ? null : $"--max-megapixels must be above 0 and at most {1 << 20}, not {v}.");
         Check(MaxInputMb, v => v >= 1 && v <= 1L << 30 ? null : $"--max-input-mb must be 1 to {1L << 30}, not {v}.");

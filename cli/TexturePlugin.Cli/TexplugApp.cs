@@ -28,15 +28,7 @@ public static class TexplugApp
             });
         if (output != Console.Out || Console.IsOutputRedirected)
             console.Profile.Width = Math.Max(console.Profile.Width, 160);   // tables in files and pipes need not wrap at 80
-        var global = new GlobalOptions();
-        var root = new RootCommand("texplug: texture synthesis and repair with small neural networks");
-        global.AddTo(root);
-        root.Subcommands.Add(ModelsCommand.Create(global, console));
-        root.Subcommands.Add(SynthCommand.Create(global, console));
-        root.Subcommands.Add(RepairCommand.Create(global, console));
-        root.Subcommands.Add(RepairCommand.CreateTile(global, console));
-        root.Subcommands.Add(TrainCommand.Create(global, console));
-        root.Subcommands.Add(BenchCommand.Create(global, console));
+        RootCommand root = Build(console);
 
         try
         {
@@ -55,6 +47,21 @@ public static class TexplugApp
             error.WriteLine($"texplug: error: {OneLine(Describe(e))}");
             return 1;
         }
+    }
+
+    /// <summary>Every command with its options (tests walk it).</summary>
+    internal static RootCommand Build(IAnsiConsole console)
+    {
+        var global = new GlobalOptions();
+        var root = new RootCommand("texplug: texture synthesis and repair with small neural networks");
+        global.AddTo(root);
+        root.Subcommands.Add(ModelsCommand.Create(global, console));
+        root.Subcommands.Add(SynthCommand.Create(global, console));
+        root.Subcommands.Add(RepairCommand.Create(global, console));
+        root.Subcommands.Add(RepairCommand.CreateTile(global, console));
+        root.Subcommands.Add(TrainCommand.Create(global, console));
+        root.Subcommands.Add(BenchCommand.Create(global, console));
+        return root;
     }
 
     /// <summary>The parser's first complaint, or the unknown command with the list of commands.</summary>

@@ -78,6 +78,12 @@ internal static class ImageFileReader
     /// <summary>The size the header claims, or null when stb does not recognise the header.</summary>
     public static (int Width, int Height)? Probe(byte[] data)
     {
+        // PNG's size is at a fixed place, and stb's own probe refuses sizes over 1 GiB without naming them.
+        if (data.Length >= 24 && data[0] == 137 && data[1] == 80 && data[2] == 78 && data[3] == 71 && data[12] == 'I' && data[13] == 'H')
+        {
+            long w = BigEndian(data, 16), h = BigEndian(data, 20);
+            return w > 0 && h > 0 && w <= int.MaxValue && h <= int.MaxValue ? ((int)w, (int)h) : null;
+        }
         lock (DecodeGate)
         {
             try
@@ -93,6 +99,8 @@ internal static class ImageFileReader
         }
     }
 
+    private static long BigEndian(byte[] d, int at) => (long)d[at] << 24 | (long)d[at + 1] << 16 | (long)d[at + 2] << 8 | d[at + 3];
+
     /// <summary>Refuses data whose header claims a size over the limits, before the decoder allocates it.</summary>
     public static void CheckHeader(byte[] data, string name, ImageLimits limits)
     {
@@ -107,6 +115,7 @@ internal static class ImageFileReader
     public static string Reason(string? message, string fallback)
     {
         string clean = new string((message ?? "").Where(c => !char.IsControl(c)).ToArray()).Trim();
-        return clean.Length == 0 ? fallback : clean;
+        // stb's short reasons are fragments (a chunk type cut off, "IDA"): say what they are a symptom of.
+        return clean.Length == 0 ? fallback : clean.Length < 8 ? $"{fallback}; the decoder stopped at '{clean}'" : clean;
     }
 }

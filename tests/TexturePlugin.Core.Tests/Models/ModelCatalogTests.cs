@@ -148,12 +148,61 @@ public sealed class ModelCatalogTests
         ModelCatalog catalog = ModelCatalog.Open(dir);
         Assert.That(catalog.Find("lonely").HasOnnx, Is.False);
         var e = Assert.Throws<ModelException>(() => catalog.Load("lonely", Config()))!;
-        Assert.That(e.Message, Does.Contain("lonely.onnx").And.Contain("does not exist"));
+        Assert.That(e.Message, Does.Contain("lonely.onnx").And.Contain("does not exist").And.Contain("its ONNX file is missing"));
 
         // A corrupt model behind a valid manifest is reported as the model's problem.
         CopyWithManifest("corrupt", _ => { }, onnx: null);
         File.WriteAllText(Path.Combine(dir, "corrupt.onnx"), "not a model");
         Assert.That(Assert.Throws<ModelException>(() => ModelCatalog.Open(dir).Load("corrupt", Config()))!.Message,
             Does.Contain("corrupt.onnx").And.Contain("not an ONNX model"));
+    }
+
+    /// <summary>A repair manifest called <paramref name="name"/> (repair_tiny's, renamed), edited, with repair_tiny.onnx beside it.</summary>
+    private string Repair(string name, Action<JsonObject>? edit = null)
+    {
+        string dir = Dir("models");
+        var json = JsonNode.Parse(File.ReadAllText(TestPaths.ModelFixture("repair_tiny.json")))!.AsObject();
+        json["name"] = name;
+        edit?.Invoke(json);
+        File.WriteAllText(Path.Combine(dir, name + ".json"), json.ToJsonString());
+        File.Copy(TestPaths.ModelFixture("repair_tiny.onnx"), Path.Combine(dir, name + ".onnx"), overwrite: true);
+        return dir;
+    }
+
+    [Test]
+    public void The_default_repair_model_is_named_repair_or_marked_default_never_the_first_by_name()
+    {
+        // A broken repair model that sorts first must not become the default.
+        string dir = Repair("aaa_broken", j => j["value_range"] = new JsonArray(0.0, 1.0));
+        Repair("zz_other");
+        Assert.Throws<ModelMismatchException>(() => ModelCatalog.Open(dir).Load("aaa_broken", Config()));
+        var e = Assert.Throws<ModelException>(() => ModelCatalog.Open(dir).DefaultRepair())!;
+        Assert.That(e.Message, Does.Contain("aaa_broken").And.Contain("zz_other").And.Contain("not clear"));
+
+        Repair("zz_other", j => j["default"] = true);
+        Assert.That(ModelCatalog.Open(dir).DefaultRepair().Name, Is.EqualTo("zz_other"));
+
+        Repair("repair");
+        Assert.That(ModelCatalog.Open(dir).DefaultRepair().Name, Is.EqualTo("repair"));
+        using LoadedModel loaded = ModelCatalog.LoadFile(ModelCatalog.Open(dir).DefaultRepair().ManifestPath, Config());
+        Assert.That(loaded.Manifest.Name, Is.EqualTo("repair"));
+    }
+
+    [Test]
+    public void A_folder_with_one_repair_model_uses_it_and_one_without_says_so()
+    {
+        string dir = Repair("only");
+        CopyWithManifest("texture", _ => { });
+        Assert.That(ModelCatalog.Open(dir).DefaultRepair().Name, Is.EqualTo("only"));
+        File.Delete(Path.Combine(dir, "only.json"));
+        Assert.That(Assert.Throws<ModelException>(() => ModelCatalog.Open(dir).DefaultRepair())!.Message, Does.Contain("No repair model"));
+    }
+
+    [Test]
+    public void No_models_folder_says_where_it_looked()
+    {
+        string app = Dir("app"), cwd = Dir("cwd");
+        var e = Assert.Throws<ModelException>(() => ModelCatalog.Locate(null, null, app, cwd))!;
+        Assert.That(e.Message, Does.Contain("no models folder found").And.Contain("looked in").And.Contain(app).And.Contain(cwd));
     }
 }

@@ -86,6 +86,17 @@ public class DirtyTilesTests
     }
 
     [Test]
+    public void ASeamBandThatWouldCoverTheWholeTextureIsRefused()
+    {
+        // A band of half the smaller side marks everything: the repair would have nothing intact to copy from.
+        Assert.That(DamageMask.MaxSeamHalfWidth(96, 64), Is.EqualTo(16));
+        Assert.That(DamageMask.SeamBand(96, 64, 16).CountDamaged(), Is.LessThan(96 * 64));
+        var e = Assert.Throws<TexturePluginException>(() => DamageMask.SeamBand(96, 64, 100000))!;
+        Assert.That(e.Message, Does.Contain("100000").And.Contain("96x64").And.Contain("at most 16"));
+        Assert.Throws<TexturePluginException>(() => DamageMask.SeamBand(96, 64, 32));
+    }
+
+    [Test]
     public void ARegionOnlySeesTheDamageInsideIt()
     {
         var mask = new DamageMask(256, 256);
