@@ -5,7 +5,7 @@ using TexturePlugin.Core.Imaging;
 
 namespace TexturePlugin.Cli.Tests;
 
-public class CliTests
+public partial class CliTests
 {
     private string _dir = null!;
     private string _fixtures = null!;

@@ -52,8 +52,8 @@ internal static class ModelsCommand
                     {
                         string? problem = ModelHealth.Problem(entry, config!);
                         if (problem is not null)
-                            broken.Add(entry.Name);
-                        cells.Add(problem is null ? "ok" : Markup.Escape($"broken: {problem}"));
+                            broken.Add($"{entry.Name}: {problem}");
+                        cells.Add(problem is null ? "ok" : "broken");
                     }
                     table.AddRow(cells.ToArray());
                 }
@@ -61,8 +61,12 @@ internal static class ModelsCommand
             foreach (ProceduralMaterial p in ProceduralMaterial.All)
                 table.AddRow(new[] { p.Name, "procedural", "1", "yes", Markup.Escape(p.Description) }.Concat(checking ? new[] { "ok" } : Array.Empty<string>()).ToArray());
             console.Write(table);
+            // One line per broken model, below the table, so the reason is never wrapped into a narrow column.
+            foreach (string line in broken)
+                console.WriteLine($"broken {line}");
             if (broken.Count > 0)
-                throw new CliException($"{broken.Count} of {catalog!.Entries.Count} models are broken: {string.Join(", ", broken)} (reasons in the table).");
+                throw new CliException($"{broken.Count} of {catalog!.Entries.Count} models are broken: "
+                    + $"{string.Join(", ", broken.Select(b => b.Substring(0, b.IndexOf(':'))))} (the reasons are listed above).");
             return 0;
         });
         return command;
