@@ -125,6 +125,7 @@ public partial class CliTests
         }
         Allocated(2);   // warm: JIT, scratch buffers, encoder tables
         long one = Allocated(1), twelve = Allocated(12);
+        TestContext.Out.WriteLine($"allocated: one variant {one} B, twelve {twelve} B, an image {imageBytes} B");
         Assert.That(File.Exists(Path.Combine(_dir, "v_12.bmp")), Is.True);
         Assert.That(twelve - one, Is.LessThan(4 * imageBytes), $"one variant {one} B, twelve {twelve} B: the variants were kept");
     }
