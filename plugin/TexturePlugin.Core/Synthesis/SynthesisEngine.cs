@@ -456,7 +456,9 @@ public sealed class SynthesisEngine : IDisposable
     /// </summary>
     public void CheckSize(int width, int height)
     {
-        Limits.Check(width, height, $"Model '{Manifest.Name}'");
+        // Checked before the message is built: GenerateInto runs every frame and must not allocate.
+        if (!Limits.Allows(width, height))
+            Limits.Check(width, height, $"Model '{Manifest.Name}'");
         if (width < MinimumSize || height < MinimumSize || width % Unit != 0 || height % Unit != 0)
             throw new TexturePluginException(
                 $"Model '{Manifest.Name}' makes sizes that are multiples of {Unit} and at least {MinimumSize}x{MinimumSize}, not {width}x{height}.");
