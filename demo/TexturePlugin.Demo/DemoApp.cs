@@ -23,6 +23,7 @@ internal sealed class DemoApp : IDisposable
     private readonly IDemoSurface _surface;
     private readonly GlDevice _device;
     private readonly GlTextureRegistry _registry;
+    private readonly FramePacer _pacer;
     private readonly Renderer _renderer;
     private readonly PluginManager _plugins;
     private readonly DemoSettings _settings = new();
@@ -53,6 +54,7 @@ internal sealed class DemoApp : IDisposable
             _device = new GlDevice(_surface.Gl);
             _device.Message += m => { if (m.Contains("Error", StringComparison.Ordinal)) Log.Write(LogLevel.Error, "gl", m); };
             _registry = new GlTextureRegistry(_device);
+            _pacer = new FramePacer(_device);
             string baseDir = AppContext.BaseDirectory;
             _renderer = new Renderer(_device, Path.Combine(baseDir, "shaders"));
             _settings.Set(PluginKeys.Seed, options.Seed);
@@ -222,6 +224,9 @@ internal sealed class DemoApp : IDisposable
         if (_surface is not HeadlessSurface)
             _renderer.BlitToWindow();
         _surface.Present();
+        // Nothing else bounds a headless host (no swap) or an uncapped one: without this the driver queues hundreds of
+        // frames and every upload the workers commit waits behind them.
+        _pacer.EndFrame();
         _device.ProcessDeletions();
 
         if (MaxFps > 0)
@@ -278,6 +283,7 @@ internal sealed class DemoApp : IDisposable
             _plugins.Dispose();
             _registry.ProcessPending();
             _renderer.Dispose();
+            _pacer.Dispose();
             _registry.Dispose();
             _device.ProcessDeletions();
             _device.Dispose();

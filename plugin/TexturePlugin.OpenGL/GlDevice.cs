@@ -16,6 +16,8 @@ public sealed unsafe class GlDevice : IDisposable
     private readonly DebugProc? _debugProc; // kept alive as long as the driver may call it
     private readonly object _messagesLock = new();
     private readonly List<string> _errors = new();
+    private readonly HashSet<long> _seenMessages = new();
+    private long _repeatedMessages;
     private int _disposed;
 
     /// <summary>Takes over the GL context current on the calling thread, which becomes the GL thread.</summary>
@@ -99,8 +101,17 @@ public sealed unsafe class GlDevice : IDisposable
     /// <summary>GL errors seen so far (debug callback errors and glGetError codes).</summary>
     public int ErrorCount { get; private set; }
 
-    /// <summary>Every message the driver sent (errors, warnings, performance notes); raised on the GL thread.</summary>
+    /// <summary>
+    /// The driver's messages (errors, warnings, performance notes), raised on the GL thread: every error, and the first
+    /// of each other kind (source, type and id); repeats of those are only counted in <see cref="RepeatedMessages"/>.
+    /// </summary>
     public event Action<string>? Message;
+
+    /// <summary>Messages other than errors that repeated one seen before, and so were counted but not formatted or raised.</summary>
+    public long RepeatedMessages => Interlocked.Read(ref _repeatedMessages);
+
+    /// <summary>Distinct non-error messages kept for recognising repeats; later new ones are counted as repeats too.</summary>
+    public const int DistinctMessageLimit = 1024;
 
     /// <summary>A copy of the error messages seen so far.</summary>
     public IReadOnlyList<string> Errors
@@ -188,15 +199,32 @@ public sealed unsafe class GlDevice : IDisposable
 
     private void OnDebugMessage(GLEnum source, GLEnum type, int id, GLEnum severity, int length, nint message, nint userParam)
     {
+        bool error = (DebugType)type == DebugType.DebugTypeError;
+        if (!error && !FirstOfItsKind(source, type, id))
+        {
+            // A driver may send the same note every frame (buffer placement, a pixel path it takes); formatting it each time
+            // would make the GL thread allocate per frame on that driver alone.
+            Interlocked.Increment(ref _repeatedMessages);
+            return;
+        }
+
         string text = Marshal.PtrToStringAnsi(message, length);
         string line = $"GL {(DebugType)type} ({(DebugSeverity)severity}, id {id}): {text}";
         // Shader compiler messages repeat the info log that ShaderProgram reports with file and line.
-        if ((DebugType)type == DebugType.DebugTypeError && (DebugSource)source != DebugSource.DebugSourceShaderCompiler)
+        if (error && (DebugSource)source != DebugSource.DebugSourceShaderCompiler)
         {
             RecordError(line);
             Debug.WriteLine(line);
         }
 
         Message?.Invoke(line);
+    }
+
+    private bool FirstOfItsKind(GLEnum source, GLEnum type, int id)
+    {
+        // The GLenums of sources and types fit 16 bits each (0x8246..0x826A); the id takes the low 32.
+        long key = ((long)((int)source & 0xFFFF) << 48) | ((long)((int)type & 0xFFFF) << 32) | (uint)id;
+        lock (_messagesLock)
+            return _seenMessages.Count < DistinctMessageLimit && _seenMessages.Add(key);
     }
 }

@@ -54,7 +54,10 @@ public sealed class TextureSynthesisPlugin : IPlugin
         }
 
         if (repairMode)
+        {
             Repair(host).Update();
+            _synthesis?.FrameWentBy();   // a synthesis image finished before the switch still reaches its texture
+        }
         else
             (_synthesis ??= new SynthesisController(host, _sources)).Update(time);
         host.Stats.Report(PluginKeys.Busy, Busy ? 1 : 0);

@@ -10,6 +10,12 @@ public static class ExecutionProviders
     public const string CudaName = "CUDAExecutionProvider";
     public const string DmlName = "DmlExecutionProvider";
 
+    /// <summary>
+    /// What the CUDA provider needs on the machine: the native Microsoft.ML.OnnxRuntime.Gpu.Linux/.Gpu.Windows package
+    /// of the version in Directory.Packages.props (1.31) links libcudart.so.13 and libcublas.so.13.
+    /// </summary>
+    public const string CudaRequirement = "CUDA 13 and cuDNN 9";
+
     /// <summary>Provider names the native library was built with (not a promise that the GPU works).</summary>
     public static IReadOnlyList<string> Available()
     {
@@ -61,7 +67,7 @@ public static class ExecutionProviders
         string dmlMissing = !isWindows
             ? "DirectML is Windows only"
             : $"the native ONNX Runtime has no {DmlName} (it offers {have}); build with -p:OrtFlavor=dml";
-        string cudaMissing = $"the native ONNX Runtime has no {CudaName} (it offers {have}); build with -p:OrtFlavor=cuda and install CUDA 12 and cuDNN 9";
+        string cudaMissing = $"the native ONNX Runtime has no {CudaName} (it offers {have}); build with -p:OrtFlavor=cuda and install {CudaRequirement}";
         switch (requested)
         {
             case ExecutionProviderKind.Cpu:

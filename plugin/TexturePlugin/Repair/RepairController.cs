@@ -20,6 +20,7 @@ internal sealed class RepairController : IDisposable
     private readonly IPluginHost _host;
     private readonly IRepairer _repairer;
     private readonly Worker _worker;
+    private readonly WorkSignal _signal = new();
     private readonly object _lock = new();
 
     // Shared with the worker under _lock.
@@ -30,7 +31,6 @@ internal sealed class RepairController : IDisposable
     private bool _hasTouched;
     private int _touchX0, _touchY0, _touchX1, _touchY1; // unwrapped, exclusive end
     private string? _savePath;
-    private bool _closed;
     private bool _working;
 
     // GL thread only.
@@ -79,11 +79,8 @@ internal sealed class RepairController : IDisposable
                     break;
                 case PluginKeys.Save when command.Argument is { } output:
                     lock (_lock)
-                    {
                         _savePath = output;
-                        Monitor.Pulse(_lock);
-                    }
-
+                    _signal.Wake();
                     break;
                 case PluginKeys.AutoDetect:
                     SetMask(MaskSources.FromAlpha(_original), "alpha < 128");
@@ -103,13 +100,9 @@ internal sealed class RepairController : IDisposable
 
     public void Dispose()
     {
-        lock (_lock)
-        {
-            _closed = true;
-            Monitor.PulseAll(_lock);
-        }
-
+        _signal.Close();
         _worker.Join(TimeSpan.FromSeconds(30));
+        _signal.Dispose();
         _repairer.Dispose();
     }
 
@@ -167,8 +160,9 @@ internal sealed class RepairController : IDisposable
             _mask = mask;
             _generation++;
             Touch(0, 0, w, h);
-            Monitor.Pulse(_lock);
         }
+
+        _signal.Wake();
 
         _host.Stats.Report(PluginKeys.Damaged, mask.CountDamaged());
         _host.Log.Write(LogLevel.Info, $"mask {why}: {mask.CountDamaged()} damaged pixels");
@@ -217,8 +211,9 @@ internal sealed class RepairController : IDisposable
             }
 
             Touch(minX, minY, maxX, maxY);
-            Monitor.Pulse(_lock);
         }
+
+        _signal.Wake();
 
         RegionUpload.UploadWrapped(_host.Textures, _maskTexture, _maskImage, minX, minY, Math.Min(w, maxX - minX), Math.Min(h, maxY - minY));
         _wasPainting = true;
@@ -253,12 +248,13 @@ internal sealed class RepairController : IDisposable
             TileRect touched = default;
             bool repair;
             string? savePath;
+            while (!_signal.IsClosed && !HasWork())
+                _signal.Wait();
+            if (_signal.IsClosed)
+                return;
+
             lock (_lock)
             {
-                while (!_hasTouched && _savePath is null && !_closed)
-                    Monitor.Wait(_lock);
-                if (_closed)
-                    return;
                 original = _original;
                 after = _after;
                 generation = _generation;
@@ -325,6 +321,13 @@ internal sealed class RepairController : IDisposable
             lock (_lock)
                 _working = false;
         }
+    }
+
+    /// <summary>Worker: whether a stroke, an open or a save waits (the signal's wakes may come early or several at once).</summary>
+    private bool HasWork()
+    {
+        lock (_lock)
+            return _hasTouched || _savePath is not null;
     }
 
     private void RepairTouched(RgbaImage working, RgbaImage original, DamageMask mask, TileRect touched, TextureHandle after, int generation)

@@ -8,7 +8,8 @@ namespace TexturePlugin.Synthesis;
 /// <summary>
 /// Synthesis mode: the GL thread posts (material, seed, size, time) each frame that needs a new image;
 /// one worker renders the newest request and writes it straight into a mapped upload slot of the
-/// output texture. When every slot is in flight the frame is skipped (the next request replaces it).
+/// output texture. A finished image always goes to the texture: when every slot is in flight the worker
+/// keeps it and tries again after the GL thread's next frame, then renders the newest request.
 /// </summary>
 internal sealed class SynthesisController : IDisposable
 {
@@ -66,16 +67,31 @@ internal sealed class SynthesisController : IDisposable
             _last = request;
             _hasLast = true;
         }
+        else
+        {
+            FrameWentBy();
+        }
 
         _host.Stats.ReportText(PluginKeys.CurrentMaterial, source.Name);
         _host.Stats.ReportText(PluginKeys.Provider, source.Provider);
         _host.Stats.Report(PluginKeys.FramesProduced, Interlocked.Read(ref _frames));
     }
 
-    /// <summary>True while the newest request has not been rendered yet (tests and benchmarks wait on it).</summary>
+    /// <summary>True while the newest request has not been rendered and handed to the texture yet (tests and benchmarks wait on it).</summary>
     public bool Busy => _requests.IsPending || Volatile.Read(ref _rendering) != 0;
 
+    /// <summary>
+    /// GL thread, each frame (in repair mode too): the host has reclaimed upload slots since the last frame, so a worker
+    /// holding a finished image for want of a slot tries again.
+    /// </summary>
+    public void FrameWentBy()
+    {
+        if (Volatile.Read(ref _waitingForSlot) != 0)
+            _requests.Nudge();
+    }
+
     private int _rendering;
+    private int _waitingForSlot;
 
     public void Dispose()
     {
@@ -128,8 +144,10 @@ internal sealed class SynthesisController : IDisposable
                     Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 _host.Stats.Report(PluginKeys.Renders, Interlocked.Increment(ref _renders));
 
-                // The newest finished image is shown: wait for a free slot, unless a newer request
-                // arrives meanwhile (then that one is rendered instead).
+                // The finished image is the newest one there is, so it goes to the texture even when newer requests
+                // came in meanwhile: a host that posts every frame always has one waiting, and giving the image up for
+                // it whenever the slots were busy kept every image off the screen. The GL thread frees slots once a
+                // frame, so when all are in flight the worker waits for the next frame instead of asking again and again.
                 var whole = TextureRegion.Whole(request.Size, request.Size);
                 while (true)
                 {
@@ -149,9 +167,11 @@ internal sealed class SynthesisController : IDisposable
                         break;
                     }
 
-                    if (_requests.IsPending)
-                        break;
-                    Thread.Sleep(1);
+                    Volatile.Write(ref _waitingForSlot, 1);
+                    bool open = _requests.WaitForNudge();
+                    Volatile.Write(ref _waitingForSlot, 0);
+                    if (!open)
+                        return;
                 }
             }
             finally

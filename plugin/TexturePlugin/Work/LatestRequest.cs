@@ -2,19 +2,17 @@ namespace TexturePlugin.Work;
 
 /// <summary>
 /// A queue of capacity one between the GL thread and a worker: posting replaces any request not yet
-/// taken (newest wins), so a slow worker never falls behind the frames. The worker sleeps on an
-/// event rather than Monitor.Wait: a GL thread posting every frame kept re-taking the monitor
-/// before the woken worker could, starving it for over a second under load.
+/// taken (newest wins), so a slow worker never falls behind the frames. Built on <see cref="WorkSignal"/>,
+/// which also carries <see cref="Nudge"/>: a wake without a request, for a worker waiting on the next frame.
 /// </summary>
 internal sealed class LatestRequest<T> : IDisposable where T : struct
 {
     private readonly object _lock = new();
-    private readonly AutoResetEvent _signal = new(false);
+    private readonly WorkSignal _signal = new();
     private T _value;
     private bool _pending;
-    private volatile bool _closed;
 
-    /// <summary>Replaces the pending request.</summary>
+    /// <summary>Replaces the pending request and wakes the worker.</summary>
     public void Post(in T value)
     {
         lock (_lock)
@@ -23,8 +21,11 @@ internal sealed class LatestRequest<T> : IDisposable where T : struct
             _pending = true;
         }
 
-        _signal.Set();
+        _signal.Wake();
     }
+
+    /// <summary>Wakes the worker without a request (a frame went by: what it waits for may have changed).</summary>
+    public void Nudge() => _signal.Wake();
 
     /// <summary>True when a request waits.</summary>
     public bool IsPending
@@ -36,17 +37,11 @@ internal sealed class LatestRequest<T> : IDisposable where T : struct
         }
     }
 
-    /// <summary>Waits for a request; false once closed.</summary>
+    /// <summary>Worker: waits for a request; false once closed.</summary>
     public bool TryTake(out T value)
     {
-        while (true)
+        while (!_signal.IsClosed)
         {
-            if (_closed)
-            {
-                value = default;
-                return false;
-            }
-
             lock (_lock)
             {
                 if (_pending)
@@ -57,16 +52,19 @@ internal sealed class LatestRequest<T> : IDisposable where T : struct
                 }
             }
 
-            _signal.WaitOne();
+            if (!_signal.Wait())
+                break;
         }
+
+        value = default;
+        return false;
     }
 
+    /// <summary>Worker: waits for the next <see cref="Post"/> or <see cref="Nudge"/>; false once closed.</summary>
+    public bool WaitForNudge() => _signal.Wait();
+
     /// <summary>Wakes the worker for good.</summary>
-    public void Close()
-    {
-        _closed = true;
-        _signal.Set();
-    }
+    public void Close() => _signal.Close();
 
     public void Dispose() => _signal.Dispose();
 }

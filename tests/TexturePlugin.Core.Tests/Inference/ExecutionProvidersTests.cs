@@ -48,10 +48,20 @@ public sealed class ExecutionProvidersTests
     {
         var cuda = Assert.Throws<ExecutionProviderException>(() => ExecutionProviders.Plan(ExecutionProviderKind.Cuda, CpuOnly, false))!;
         Assert.That(cuda.Message, Does.Contain("cuda was requested").And.Contain("CUDAExecutionProvider").And.Contain("-p:OrtFlavor=cuda"));
+        Assert.That(cuda.Message, Does.Contain("CUDA 13 and cuDNN 9").And.Not.Contain("CUDA 12"));
         var dmlLinux = Assert.Throws<ExecutionProviderException>(() => ExecutionProviders.Plan(ExecutionProviderKind.Dml, Everything, false))!;
         Assert.That(dmlLinux.Message, Does.Contain("Windows only"));
         var dmlWindows = Assert.Throws<ExecutionProviderException>(() => ExecutionProviders.Plan(ExecutionProviderKind.Dml, CudaBuild, true))!;
         Assert.That(dmlWindows.Message, Does.Contain("DmlExecutionProvider").And.Contain("-p:OrtFlavor=dml"));
+    }
+
+    [Test]
+    public void The_auto_fallback_names_the_CUDA_version_the_native_package_links()
+    {
+        // Microsoft.ML.OnnxRuntime.Gpu 1.31 links libcudart.so.13: a fallback that asks for CUDA 12 sends people to the wrong install.
+        var plan = ExecutionProviders.Plan(ExecutionProviderKind.Auto, CpuOnly, isWindows: false);
+        string cudaSkip = plan.Skipped.Single(s => s.StartsWith("cuda skipped", StringComparison.Ordinal));
+        Assert.That(cudaSkip, Does.Contain("install CUDA 13 and cuDNN 9").And.Not.Contain("CUDA 12"));
     }
 
     [Test]
