@@ -1,6 +1,7 @@
 using TexturePlugin.Core.Imaging;
 using TexturePlugin.Core.Inference;
 using TexturePlugin.Core.Models;
+using TexturePlugin.Core.Repair.Structure;
 using TexturePlugin.Core.Synthesis;
 using TexturePlugin.Core.Tensors;
 using TexturePlugin.Core.Threading;
@@ -149,6 +150,12 @@ public sealed class RepairEngine : IDisposable
         public TileRect[] Earlier = new TileRect[16];
         public byte[] Rgba = Array.Empty<byte>(), Mask = Array.Empty<byte>(), GuideBuffer = Array.Empty<byte>(), Out = Array.Empty<byte>();
         public byte[] WindowRgba = Array.Empty<byte>(), WindowMask = Array.Empty<byte>(), WindowGuide = Array.Empty<byte>();
+        public byte[] Copy = Array.Empty<byte>(), Has = Array.Empty<byte>(), Target = Array.Empty<byte>();
+        private OffsetFill? _fill;
+
+        /// <summary>This lane's structure fill for <paramref name="options"/> (made again when the options change).</summary>
+        public OffsetFill Fill(StructureOptions options) =>
+            _fill is not null && ReferenceEquals(_fill.Options, options) ? _fill : _fill = new OffsetFill(options);
 
         public void EnsureWindow(int pixels)
         {
@@ -167,6 +174,9 @@ public sealed class RepairEngine : IDisposable
             Mask = new byte[pixels];
             GuideBuffer = new byte[pixels * 4];
             Out = new byte[pixels * 4];
+            Copy = new byte[pixels * 4];
+            Has = new byte[pixels];
+            Target = new byte[pixels];
         }
 
         public void Dispose() => Runners.Dispose();
@@ -492,6 +502,7 @@ public sealed class RepairEngine : IDisposable
         TensorConvert.ToTensor(guide, tw, th, runner.Input(_guideName), Range, Order);
         runner.Run(cancellationToken);
         TensorConvert.FromTensor(runner.Output(_outputName), tw, th, repaired, tw * 4, Range, Order);
+        StructureFill(lane, image, tile, rgba, damaged, repaired);
 
         // Write back damaged pixels only, each texture pixel once (a tile wider than the texture repeats it), and only
         // those this tile owns: deep enough inside it, and not owned by an earlier overlapping tile.
@@ -526,9 +537,7 @@ public sealed class RepairEngine : IDisposable
 
     private void BuildGuide(Lane lane, RgbaImage image, DamageMask mask, TileRect tile, Span<byte> rgba, Span<byte> damaged, Span<byte> guide)
     {
-        int scale = Manifest.GuideScale;
-        int gx = Math.Min(_guideContext, Math.Max(0, (image.Width - tile.Width) / 2)) / scale * scale;
-        int gy = Math.Min(_guideContext, Math.Max(0, (image.Height - tile.Height) / 2)) / scale * scale;
+        var (gx, gy) = GuideWindow(image, tile);
         if (gx == 0 && gy == 0)
         {
             lane.Guide.Build(rgba, damaged, tile.Width, tile.Height, guide);
@@ -546,6 +555,58 @@ public sealed class RepairEngine : IDisposable
         for (int j = 0; j < tile.Height; j++)
             wguide.Slice(((j + gy) * window.Width + gx) * 4, row).CopyTo(guide.Slice(j * row, row));
     }
+
+    /// <summary>
+    /// Where the tile's damage is deep, the structure fill copies the texture along its dominant offsets over the same
+    /// window the guide searched and blends the network's shading into the copy (<see cref="OffsetFill"/>).
+    /// </summary>
+    private void StructureFill(Lane lane, RgbaImage image, TileRect tile, Span<byte> rgba, Span<byte> damaged, Span<byte> repaired)
+    {
+        StructureOptions options = _structure;
+        if (!options.Enabled)
+            return;
+        OffsetFill fill = lane.Fill(options);
+        int tw = tile.Width, th = tile.Height, pixels = tw * th;
+        Span<byte> copy = lane.Copy.AsSpan(0, pixels * 4), has = lane.Has.AsSpan(0, pixels), target = lane.Target.AsSpan(0, pixels);
+        if (fill.Target(damaged, tw, th, target) == 0)
+            return;
+        var (gx, gy) = GuideWindow(image, tile);
+        int copied;
+        if (gx == 0 && gy == 0)
+            copied = fill.Copy(rgba, damaged, tw, th, new TileRect(0, 0, tw, th), target, copy, has);
+        else
+        {
+            int ww = tw + 2 * gx, wh = th + 2 * gy;
+            copied = fill.Copy(lane.WindowRgba.AsSpan(0, ww * wh * 4), lane.WindowMask.AsSpan(0, ww * wh), ww, wh,
+                new TileRect(gx, gy, tw, th), target, copy, has);
+        }
+        if (copied > 0)
+            fill.Blend(repaired, copy, has, tw, th);
+    }
+
+    /// <summary>The guide window's margins around <paramref name="tile"/> (multiples of the guide scale; 0 = the tile alone).</summary>
+    private (int X, int Y) GuideWindow(RgbaImage image, TileRect tile)
+    {
+        int scale = Manifest.GuideScale;
+        return (Math.Min(_guideContext, Math.Max(0, (image.Width - tile.Width) / 2)) / scale * scale,
+                Math.Min(_guideContext, Math.Max(0, (image.Height - tile.Height) / 2)) / scale * scale);
+    }
+
+    /// <summary>
+    /// The structure fill's tuning (<see cref="StructureOptions"/>; <c>Enabled = false</c> leaves repairs to the network
+    /// alone). Set between calls.
+    /// </summary>
+    public StructureOptions Structure
+    {
+        get => _structure;
+        set
+        {
+            (value ?? throw new ArgumentNullException(nameof(value))).Validate();
+            _structure = value;
+        }
+    }
+
+    private StructureOptions _structure = StructureOptions.Default;
 
     private bool OwnedEarlier(TileRect[] earlier, int count, int x, int y, int width, int height)
     {
