@@ -112,24 +112,25 @@ internal static class PlainSpecification
     /// <summary>Step 2: one label per cell (-1 where the cell has nothing to fill).</summary>
     public static int[] Labels(byte[] rgba, byte[] damaged, byte[] target, int width, int height, List<(int Dy, int Dx)> offsets, StructureOptions o)
     {
-        int c = o.Cell, cw = width / c, ch = height / c;
+        int c = o.Cell, cw = width / c, ch = height / c, h0 = c / 2;   // cells start half a cell past the corner
         var labels = Enumerable.Repeat(-1, cw * ch).ToArray();
         bool IsVariable(int cx, int cy)
         {
             cx = Mod(cx, cw); cy = Mod(cy, ch);
             for (int y = 0; y < c; y++)
                 for (int x = 0; x < c; x++)
-                    if (target[(cy * c + y) * width + cx * c + x] != 0)
+                    if (target[Mod(cy * c + h0 + y, height) * width + Mod(cx * c + h0 + x, width)] != 0)
                         return true;
             return false;
         }
         long Data(int cx, int cy, (int Dy, int Dx) d)
         {
             long cost = 0;
-            for (int y = cy * c - o.Rim; y < cy * c + c + o.Rim; y++)
-                for (int x = cx * c - o.Rim; x < cx * c + c + o.Rim; x++)
+            int top = cy * c + h0, left = cx * c + h0;
+            for (int y = top - o.Rim; y < top + c + o.Rim; y++)
+                for (int x = left - o.Rim; x < left + c + o.Rim; x++)
                 {
-                    bool inCell = y >= cy * c && y < cy * c + c && x >= cx * c && x < cx * c + c;
+                    bool inCell = y >= top && y < top + c && x >= left && x < left + c;
                     bool sourceDamaged = Damaged(damaged, width, height, x + d.Dx, y + d.Dy);
                     if (!Damaged(damaged, width, height, x, y))
                         cost += sourceDamaged ? Invalid : Square(rgba, width, height, x, y, x + d.Dx, y + d.Dy);
@@ -146,8 +147,8 @@ internal static class PlainSpecification
                 int left = Mod(ax + 1, cw) == bx ? ax : bx;
                 for (int t = 0; t < c; t++)
                 {
-                    pixels.Add((left * c + c - 1, ay * c + t));
-                    pixels.Add((left * c + c, ay * c + t));
+                    pixels.Add((left * c + c - 1 + h0, ay * c + t + h0));
+                    pixels.Add((left * c + c + h0, ay * c + t + h0));
                 }
             }
             else
@@ -155,8 +156,8 @@ internal static class PlainSpecification
                 int top = Mod(ay + 1, ch) == by ? ay : by;
                 for (int t = 0; t < c; t++)
                 {
-                    pixels.Add((ax * c + t, top * c + c - 1));
-                    pixels.Add((ax * c + t, top * c + c));
+                    pixels.Add((ax * c + t + h0, top * c + c - 1 + h0));
+                    pixels.Add((ax * c + t + h0, top * c + c + h0));
                 }
             }
             return pixels.Sum(p => Damaged(damaged, width, height, p.X + a.Dx, p.Y + a.Dy) || Damaged(damaged, width, height, p.X + b.Dx, p.Y + b.Dy)

@@ -56,7 +56,8 @@ public class StructureFillTests
         {
             if (has[i] == 0)
                 continue;
-            int y = i / size, x = i % size, label = labels[y / o.Cell * (size / o.Cell) + x / o.Cell];
+            int y = i / size, x = i % size, h0 = o.Cell / 2;
+            int label = labels[((y - h0) % size + size) % size / o.Cell * (size / o.Cell) + ((x - h0) % size + size) % size / o.Cell];
             var (dy, dx) = expected[label];
             int q = ((y + dy) % size + size) % size * size + ((x + dx) % size + size) % size;
             Assert.That(copy.AsSpan(i * 4, 4).ToArray(), Is.EqualTo(rgba.AsSpan(q * 4, 4).ToArray()), $"copy at ({x}, {y})");

@@ -42,7 +42,8 @@ public sealed class OffsetFill
     /// <summary>How many offsets the last <see cref="Copy"/> found.</summary>
     public int OffsetCount { get; private set; }
 
-    /// <summary>The last <see cref="Copy"/>'s label per cell (row-major over the image's cells), -1 = none.</summary>
+    /// <summary>The last <see cref="Copy"/>'s label per cell (row-major over the image's cells, which start half a cell
+    /// past its corner), -1 = none.</summary>
     public ReadOnlySpan<int> Labels => _labels;
 
     /// <summary>
@@ -129,7 +130,7 @@ public sealed class OffsetFill
             int y = fill.Y + j;
             for (int i = 0; i < fw; i++)
             {
-                int x = fill.X + i, p = y * width + x, label = _labels[y / c * cw + x / c];
+                int x = fill.X + i, label = _labels[OffsetLabeller.CellOf(x, y, width, height, c)];
                 if (target[j * fw + i] == 0 || label < 0)
                     continue;
                 var (dy, dx) = _offsets[label];

@@ -21,7 +21,8 @@ internal sealed class OffsetLabeller
     public OffsetLabeller(StructureOptions options) => _options = options;
 
     /// <summary>
-    /// Labels the cells (<see cref="StructureOptions.Cell"/> px, from the image's corner) that hold a pixel to fill:
+    /// Labels the cells (<see cref="StructureOptions.Cell"/> px, from half a cell past the image's corner, wrapping) that
+    /// hold a pixel to fill:
     /// <paramref name="target"/> covers <paramref name="fill"/> (a rectangle inside the image, not wrapping), one byte
     /// per pixel, non-zero = fill (damaged pixels only). <paramref name="labels"/> gets one entry per cell: the offset index, or -1.
     /// Width and height must be multiples of the cell.
@@ -39,15 +40,22 @@ internal sealed class OffsetLabeller
         for (int cell = 0; cell < cells; cell++)
         {
             _variable[cell] = -1;
-            int y0 = Math.Max(cell / cw * c, fill.Y), x0 = Math.Max(cell % cw * c, fill.X);
-            int y1 = Math.Min(cell / cw * c + c, fill.Y + fill.Height), x1 = Math.Min(cell % cw * c + c, fill.X + fill.Width);
-            for (int y = y0; y < y1 && _variable[cell] < 0; y++)
-                for (int x = x0; x < x1; x++)
-                    if (target[(y - fill.Y) * fill.Width + x - fill.X] != 0)
+            int y0 = cell / cw * c + Origin(c), x0 = cell % cw * c + Origin(c);
+            for (int j = 0; j < c && _variable[cell] < 0; j++)
+            {
+                int y = Wrap(y0 + j, height) - fill.Y;
+                if (y < 0 || y >= fill.Height)
+                    continue;
+                for (int i = 0; i < c; i++)
+                {
+                    int x = Wrap(x0 + i, width) - fill.X;
+                    if (x >= 0 && x < fill.Width && target[y * fill.Width + x] != 0)
                     {
                         _variable[cell] = vars++;
                         break;
                     }
+                }
+            }
         }
         if (vars == 0 || k == 0)
             return;
@@ -88,7 +96,7 @@ internal sealed class OffsetLabeller
         {
             int cell = _cells[v];
             for (int l = 0; l < k; l++)
-                _data[_variable[cell] * k + l] = DataCost(rgba, damaged, width, height, cell % cw * c, cell / cw * c, offsets[l]);
+                _data[_variable[cell] * k + l] = DataCost(rgba, damaged, width, height, cell % cw * c + Origin(c), cell / cw * c + Origin(c), offsets[l]);
         }
 
         for (int pass = 0; pass <= _options.Sweeps; pass++)
@@ -158,14 +166,14 @@ internal sealed class OffsetLabeller
                 if (ay == by)
                 {
                     int left = Wrap(ax + 1, cw) == bx ? ax : bx;
-                    x = Wrap(left * c + c - 1 + line, width);
-                    y = ay * c + t;
+                    x = Wrap(left * c + c - 1 + line + Origin(c), width);
+                    y = Wrap(ay * c + t + Origin(c), height);
                 }
                 else
                 {
                     int top = Wrap(ay + 1, ch) == by ? ay : by;
-                    y = Wrap(top * c + c - 1 + line, height);
-                    x = ax * c + t;
+                    y = Wrap(top * c + c - 1 + line + Origin(c), height);
+                    x = Wrap(ax * c + t + Origin(c), width);
                 }
                 int p = Wrap(y + a.Dy, height) * width + Wrap(x + a.Dx, width);
                 int q = Wrap(y + b.Dy, height) * width + Wrap(x + b.Dx, width);
@@ -173,6 +181,16 @@ internal sealed class OffsetLabeller
             }
         return cost;
     }
+
+    /// <summary>
+    /// Cells start half a cell from the image's corner, so the wrap-around line runs through the middle of cells: a seam
+    /// band across it (make-tileable) is copied across the line by one offset, without a cut on it.
+    /// </summary>
+    internal static int Origin(int cell) => cell / 2;
+
+    /// <summary>The cell (row-major, cells from <see cref="Origin"/>) that holds pixel (x, y).</summary>
+    internal static int CellOf(int x, int y, int width, int height, int cell) =>
+        Wrap(y - Origin(cell), height) / cell * (width / cell) + Wrap(x - Origin(cell), width) / cell;
 
     private static long Square(ReadOnlySpan<byte> rgba, int p, int q)
     {
