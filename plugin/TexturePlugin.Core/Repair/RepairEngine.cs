@@ -502,7 +502,7 @@ public sealed class RepairEngine : IDisposable
         TensorConvert.ToTensor(guide, tw, th, runner.Input(_guideName), Range, Order);
         runner.Run(cancellationToken);
         TensorConvert.FromTensor(runner.Output(_outputName), tw, th, repaired, tw * 4, Range, Order);
-        StructureFill(lane, image, tile, rgba, damaged, repaired);
+        StructureFill(lane, image, mask, tile, damaged, repaired);
 
         // Write back damaged pixels only, each texture pixel once (a tile wider than the texture repeats it), and only
         // those this tile owns: deep enough inside it, and not owned by an earlier overlapping tile.
@@ -557,32 +557,44 @@ public sealed class RepairEngine : IDisposable
     }
 
     /// <summary>
-    /// Where the tile's damage is deep, the structure fill copies the texture along its dominant offsets over the same
-    /// window the guide searched and blends the network's shading into the copy (<see cref="OffsetFill"/>).
+    /// Where the tile's damage is deep, the structure fill copies the texture along its dominant offsets (found over the
+    /// whole texture once per image and mask, shared by the lanes) and blends the network's shading into the copy
+    /// (<see cref="OffsetFill"/>). Textures whose sides are not multiples of the fill's cell keep the network's fill.
     /// </summary>
-    private void StructureFill(Lane lane, RgbaImage image, TileRect tile, Span<byte> rgba, Span<byte> damaged, Span<byte> repaired)
+    private void StructureFill(Lane lane, RgbaImage image, DamageMask mask, TileRect tile, Span<byte> damaged, Span<byte> repaired)
     {
         StructureOptions options = _structure;
-        if (!options.Enabled)
+        if (!options.Enabled || image.Width % options.Cell != 0 || image.Height % options.Cell != 0
+            || image.Width % options.Scale != 0 || image.Height % options.Scale != 0)
             return;
         OffsetFill fill = lane.Fill(options);
         int tw = tile.Width, th = tile.Height, pixels = tw * th;
         Span<byte> copy = lane.Copy.AsSpan(0, pixels * 4), has = lane.Has.AsSpan(0, pixels), target = lane.Target.AsSpan(0, pixels);
         if (fill.Target(damaged, tw, th, target) == 0)
             return;
-        var (gx, gy) = GuideWindow(image, tile);
-        int copied;
-        if (gx == 0 && gy == 0)
-            copied = fill.Copy(rgba, damaged, tw, th, new TileRect(0, 0, tw, th), target, copy, has);
-        else
+        lock (_offsetsGate)
         {
-            int ww = tw + 2 * gx, wh = th + 2 * gy;
-            copied = fill.Copy(lane.WindowRgba.AsSpan(0, ww * wh * 4), lane.WindowMask.AsSpan(0, ww * wh), ww, wh,
-                new TileRect(gx, gy, tw, th), target, copy, has);
+            if (!_offsetsImage.TryGetTarget(out RgbaImage? seen) || !ReferenceEquals(seen, image)
+                || !_offsetsMask.TryGetTarget(out DamageMask? seenMask) || !ReferenceEquals(seenMask, mask)
+                || !ReferenceEquals(_offsetsFinder?.Options, options))
+            {
+                _offsetsFinder = ReferenceEquals(_offsetsFinder?.Options, options) ? _offsetsFinder : new OffsetFill(options);
+                _offsetsFinder!.FindOffsets(image.Pixels, mask.Bits, image.Width, image.Height);
+                _offsetsImage.SetTarget(image);
+                _offsetsMask.SetTarget(mask);
+            }
+            fill.UseOffsets(_offsetsFinder.Offsets);
         }
-        if (copied > 0)
+        if (fill.Copy(image.Pixels, mask.Bits, image.Width, image.Height, tile, target, copy, has) > 0)
             fill.Blend(repaired, copy, has, tw, th);
     }
+
+    // The offsets are a property of the texture: found once per image and mask object (a live brush repairs the same
+    // pair stroke after stroke), they stay candidates that every copy checks against the current damage.
+    private readonly object _offsetsGate = new();
+    private OffsetFill? _offsetsFinder;
+    private readonly WeakReference<RgbaImage> _offsetsImage = new(null!);
+    private readonly WeakReference<DamageMask> _offsetsMask = new(null!);
 
     /// <summary>The guide window's margins around <paramref name="tile"/> (multiples of the guide scale; 0 = the tile alone).</summary>
     private (int X, int Y) GuideWindow(RgbaImage image, TileRect tile)

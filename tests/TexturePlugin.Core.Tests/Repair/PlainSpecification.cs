@@ -25,8 +25,8 @@ internal static class PlainSpecification
         return sum;
     }
 
-    /// <summary>Step 1: the dominant offsets for the damage inside the inclusive box.</summary>
-    public static List<(int, int)> Offsets(byte[] rgba, byte[] damaged, int width, int height, (int X0, int Y0, int X1, int Y1) box, StructureOptions o)
+    /// <summary>Step 1: the dominant offsets of the whole image.</summary>
+    public static List<(int, int)> Offsets(byte[] rgba, byte[] damaged, int width, int height, StructureOptions o)
     {
         int s = o.Scale, lw = width / s, lh = height / s;
         bool Known(int by, int bx)
@@ -45,20 +45,17 @@ internal static class PlainSpecification
                     sum += rgba[((Mod(by, lh) * s + y) * width + Mod(bx, lw) * s + x) * 4 + c];
             return sum;
         }
-        (int Start, int Count) Grown(int start, int end, int blocks)
-        {
-            int b0 = (int)Math.Floor((start - o.Surround) / (double)s), b1 = (int)Math.Floor((end + 1 + o.Surround + s - 1) / (double)s);
-            return b1 - b0 >= blocks ? (0, blocks) : (b0, b1 - b0);
-        }
-        var (bx0, bxn) = Grown(box.X0, box.X1, lw);
-        var (by0, byn) = Grown(box.Y0, box.Y1, lh);
+        int bx0 = 0, bxn = lw, by0 = 0, byn = lh;
         var positions = new List<(int By, int Bx)>();
-        for (int j = 0; j < byn; j++)
-            for (int i = 0; i < bxn; i++)
+        int step = o.StatisticsStep;
+        while (Enumerable.Range(0, byn).Count(j => j % step == 0) * Enumerable.Range(0, bxn).Count(i => i % step == 0) > o.MaxPositions)
+            step++;
+        for (int j = 0; j < byn; j += step)
+            for (int i = 0; i < bxn; i += step)
                 if (Known(by0 + j, bx0 + i))
                     positions.Add((Mod(by0 + j, lh), Mod(bx0 + i, lw)));
 
-        int ry = Math.Min(o.Reach / s, (lh - 1) / 2), rx = Math.Min(o.Reach / s, (lw - 1) / 2);
+        int ry = Math.Min(o.Reach / s, lh / 2), rx = Math.Min(o.Reach / s, lw / 2);
         var score = new Dictionary<(int, int), (long Num, long Count)>();
         for (int dy = -ry; dy <= ry; dy++)
             for (int dx = -rx; dx <= rx; dx++)
@@ -80,8 +77,11 @@ internal static class PlainSpecification
         var best = minima.OrderBy(d => d, Comparer<(int, int)>.Create((a, b) =>
             Lower(score[a], score[b]) ? -1 : Lower(score[b], score[a]) ? 1 : a.CompareTo(b))).Take(o.Offsets).ToList();
 
-        // Full-resolution refinement on the surround's intact pixels, every other row and column from its corner.
+        // Full-resolution refinement on the intact pixels, every pixelStep-th row and column from the corner.
         var result = new List<(int, int)>();
+        int pixelStep = o.RefineStep;
+        while (Enumerable.Range(0, byn * s).Count(j => j % pixelStep == 0) * Enumerable.Range(0, bxn * s).Count(i => i % pixelStep == 0) > o.MaxPixels)
+            pixelStep++;
         foreach (var (dy, dx) in best)
         {
             (long E, long N, int Y, int X)? pick = null;
@@ -90,8 +90,8 @@ internal static class PlainSpecification
                 {
                     int py = dy * s + oy, px = dx * s + ox;
                     long e = 0, n = 0;
-                    for (int j = 0; j < byn * s; j += 2)
-                        for (int i = 0; i < bxn * s; i += 2)
+                    for (int j = 0; j < byn * s; j += pixelStep)
+                        for (int i = 0; i < bxn * s; i += pixelStep)
                         {
                             int x = bx0 * s + i, y = by0 * s + j;
                             if (!Damaged(damaged, width, height, x, y) && !Damaged(damaged, width, height, x + px, y + py))
@@ -103,7 +103,7 @@ internal static class PlainSpecification
                     if (n > 0 && (pick is null || e * pick.Value.N < pick.Value.E * n))
                         pick = (e, n, py, px);
                 }
-            if (pick is { } p && !result.Contains((p.Y, p.X)))
+            if (pick is { } p && !result.Any(r => Mod(r.Item1 - p.Y, height) == 0 && Mod(r.Item2 - p.X, width) == 0))
                 result.Add((p.Y, p.X));
         }
         return result;

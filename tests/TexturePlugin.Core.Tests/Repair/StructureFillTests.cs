@@ -10,7 +10,7 @@ namespace TexturePlugin.Core.Tests.Repair;
 /// </summary>
 public class StructureFillTests
 {
-    private static readonly StructureOptions Small = StructureOptions.Default with { Offsets = 8, Reach = 40, Surround = 16, Sweeps = 2 };
+    private static readonly StructureOptions Small = StructureOptions.Default with { Offsets = 8, Reach = 40, Sweeps = 2 };
 
     private static IEnumerable<TestCaseData> Cases()
     {
@@ -26,7 +26,7 @@ public class StructureFillTests
     {
         0 => Small,
         1 => StructureOptions.Default,
-        _ => Small with { Cell = 4, Sweeps = 0, Rim = 1, Refine = 1 },
+        _ => Small with { Cell = 4, Sweeps = 0, Rim = 1, Refine = 1, StatisticsStep = 1, RefineStep = 2, MaxPositions = 100, MaxPixels = 300 },
     };
 
     [TestCaseSource(nameof(Cases))]
@@ -43,10 +43,10 @@ public class StructureFillTests
         Assert.That(fill.Target(damaged, size, size, target), Is.GreaterThan(0));
         var copy = new byte[size * size * 4];
         var has = new byte[size * size];
+        fill.FindOffsets(rgba, damaged, size, size);
         fill.Copy(rgba, damaged, size, size, new TileRect(0, 0, size, size), target, copy, has);
 
-        var box = Box(target, size, size);
-        List<(int, int)> expected = PlainSpecification.Offsets(rgba, damaged, size, size, box, o);
+        List<(int, int)> expected = PlainSpecification.Offsets(rgba, damaged, size, size, o);
         Assert.That(fill.Offsets.ToArray(), Is.EqualTo(expected.ToArray()), "offsets");
         Assert.That(expected, Is.Not.Empty);
         int[] labels = PlainSpecification.Labels(rgba, damaged, target, size, size, expected, o);
@@ -91,16 +91,6 @@ public class StructureFillTests
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("Cell"));
         Assert.That(() => new OffsetFill(StructureOptions.Default with { Sigma = -1 }),
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("Sigma"));
-    }
-
-    internal static (int X0, int Y0, int X1, int Y1) Box(byte[] target, int width, int height)
-    {
-        int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++)
-                if (target[y * width + x] != 0)
-                    (x0, y0, x1, y1) = (Math.Min(x0, x), Math.Min(y0, y), Math.Max(x1, x), Math.Max(y1, y));
-        return (x0, y0, x1, y1);
     }
 
     /// <summary>

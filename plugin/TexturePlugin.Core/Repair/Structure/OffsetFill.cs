@@ -36,10 +36,10 @@ public sealed class OffsetFill
     /// <summary>The tuning.</summary>
     public StructureOptions Options { get; }
 
-    /// <summary>The offsets the last <see cref="Copy"/> labelled with (pixels, best first).</summary>
+    /// <summary>The offsets the copies label with (pixels, best first).</summary>
     public ReadOnlySpan<(int Dy, int Dx)> Offsets => _offsets.AsSpan(0, OffsetCount);
 
-    /// <summary>How many offsets the last <see cref="Copy"/> found.</summary>
+    /// <summary>How many offsets there are.</summary>
     public int OffsetCount { get; private set; }
 
     /// <summary>The last <see cref="Copy"/>'s label per cell (row-major over the image's cells, which start half a cell
@@ -95,43 +95,52 @@ public sealed class OffsetFill
     }
 
     /// <summary>
-    /// Copies the texture into the damage inside <paramref name="fill"/> (a rectangle of the image, not wrapping). The
-    /// whole <paramref name="width"/> x <paramref name="height"/> RGBA image (multiples of the cell and the scale,
-    /// wrapping around) provides the statistics and the sources. <paramref name="copy"/> (RGBA) and
-    /// <paramref name="has"/> (1 byte per pixel) cover the fill rectangle; a damaged pixel whose cell has an offset to an
-    /// intact pixel gets that pixel and has = 1, every other pixel has = 0. Only pixels marked in <paramref name="target"/>
-    /// (covering the fill rectangle; see <see cref="Target"/>) are filled. Returns how many pixels were copied.
+    /// Finds the dominant offsets of the whole <paramref name="width"/> x <paramref name="height"/> RGBA image (intact
+    /// pixels only, wrapping around; sides multiples of the cell and the scale) for the next <see cref="Copy"/> calls, and
+    /// returns how many. One search serves every tile of a texture.
+    /// </summary>
+    public int FindOffsets(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height)
+    {
+        CheckSize(width, height);
+        return OffsetCount = _statistics.Find(rgba, damaged, width, height, _offsets);
+    }
+
+    /// <summary>Uses <paramref name="offsets"/> (found by another fill's <see cref="FindOffsets"/>) for the next copies.</summary>
+    public void UseOffsets(ReadOnlySpan<(int Dy, int Dx)> offsets)
+    {
+        int n = Math.Min(offsets.Length, _offsets.Length);
+        offsets.Slice(0, n).CopyTo(_offsets);
+        OffsetCount = n;
+    }
+
+    /// <summary>
+    /// Copies the texture along the current offsets into the pixels of <paramref name="fill"/> (a rectangle of the image
+    /// that may wrap around) marked in <paramref name="target"/> (one byte per pixel of the rectangle; see
+    /// <see cref="Target"/>). The whole <paramref name="width"/> x <paramref name="height"/> RGBA image, wrapping around,
+    /// provides the sources. <paramref name="copy"/> (RGBA) and <paramref name="has"/> (1 byte per pixel) cover the
+    /// rectangle: a target pixel whose cell has an offset to an intact pixel gets that pixel and has = 1, every other
+    /// pixel has = 0. Returns how many pixels were copied.
     /// </summary>
     public int Copy(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, TileRect fill,
         ReadOnlySpan<byte> target, Span<byte> copy, Span<byte> has)
     {
+        CheckSize(width, height);
         int c = Options.Cell, fw = fill.Width, fh = fill.Height;
-        if (width % c != 0 || height % c != 0 || width % Options.Scale != 0 || height % Options.Scale != 0)
-            throw new ArgumentException($"The structure fill needs a size that is a multiple of {c} and {Options.Scale}, not {width}x{height}.");
-        if (fill.X < 0 || fill.Y < 0 || fill.X + fw > width || fill.Y + fh > height)
-            throw new ArgumentException($"The fill rectangle {fill} must lie inside {width}x{height}.");
         has.Slice(0, fw * fh).Clear();
-        int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
-        for (int y = fill.Y; y < fill.Y + fh; y++)
-            for (int x = fill.X; x < fill.X + fw; x++)
-                if (target[(y - fill.Y) * fw + x - fill.X] != 0)
-                    (x0, y0, x1, y1) = (Math.Min(x0, x), Math.Min(y0, y), Math.Max(x1, x), Math.Max(y1, y));
-        OffsetCount = 0;
-        if (x1 < 0)
-            return 0;
-        OffsetCount = _statistics.Find(rgba, damaged, width, height, new TileRect(x0, y0, x1 - x0 + 1, y1 - y0 + 1), _offsets);
-        int cw = width / c, cells = cw * (height / c);
+        int cells = width / c * (height / c);
         if (_labels.Length != cells)
             _labels = new int[cells];
         _labeller.Label(rgba, damaged, width, height, fill, target, Offsets, _labels);
         int copied = 0;
         for (int j = 0; j < fh; j++)
         {
-            int y = fill.Y + j;
+            int y = OffsetStatistics.Wrap(fill.Y + j, height);
             for (int i = 0; i < fw; i++)
             {
-                int x = fill.X + i, label = _labels[OffsetLabeller.CellOf(x, y, width, height, c)];
-                if (target[j * fw + i] == 0 || label < 0)
+                if (target[j * fw + i] == 0)
+                    continue;
+                int x = OffsetStatistics.Wrap(fill.X + i, width), label = _labels[OffsetLabeller.CellOf(x, y, width, height, c)];
+                if (label < 0)
                     continue;
                 var (dy, dx) = _offsets[label];
                 int q = OffsetStatistics.Wrap(y + dy, height) * width + OffsetStatistics.Wrap(x + dx, width);
@@ -145,6 +154,13 @@ public sealed class OffsetFill
         return copied;
     }
 
+    private void CheckSize(int width, int height)
+    {
+        int c = Options.Cell, s = Options.Scale;
+        if (width <= 0 || height <= 0 || width % c != 0 || height % c != 0 || width % s != 0 || height % s != 0)
+            throw new ArgumentException($"The structure fill needs sides that are multiples of {c} and {s}, not {width}x{height}.");
+    }
+
     /// <summary>
     /// In place on <paramref name="repaired"/> (the network's fill, RGBA, <paramref name="width"/> x
     /// <paramref name="height"/>): where <paramref name="has"/> is set, the copy plus the low-pass (Gaussian,
@@ -155,28 +171,41 @@ public sealed class OffsetFill
     public void Blend(Span<byte> repaired, ReadOnlySpan<byte> copy, ReadOnlySpan<byte> has, int width, int height)
     {
         int pixels = width * height, radius = _kernel.Length / 2;
+        int x0 = width, y0 = height, x1 = -1, y1 = -1;
+        for (int i = 0; i < pixels; i++)
+            if (has[i] != 0)
+                (x0, y0, x1, y1) = (Math.Min(x0, i % width), Math.Min(y0, i / width), Math.Max(x1, i % width), Math.Max(y1, i / width));
+        if (x1 < 0)
+            return;
+        // Only the copied pixels' box (and its reach) matters: the difference is zero outside.
+        int rx0 = Math.Max(0, x0 - radius), rx1 = Math.Min(width - 1, x1 + radius);
         if (_diff.Length < pixels * 3)
         {
             _diff = new float[pixels * 3];
             _blur = new float[pixels * 3];
         }
-        for (int i = 0; i < pixels; i++)
-            for (int ch = 0; ch < 3; ch++)
-                _diff[ch * pixels + i] = has[i] != 0 ? repaired[i * 4 + ch] - copy[i * 4 + ch] : 0f;
-        // rows into _blur, then columns back into _diff (zero outside the image)
+        for (int y = y0; y <= y1; y++)
+            for (int x = rx0; x <= rx1; x++)
+            {
+                int i = y * width + x;
+                for (int ch = 0; ch < 3; ch++)
+                    _diff[ch * pixels + i] = has[i] != 0 ? repaired[i * 4 + ch] - copy[i * 4 + ch] : 0f;
+            }
+        // rows into _blur (rows y0..y1, the only ones with a difference), then columns at the copied pixels
         for (int ch = 0; ch < 3; ch++)
         {
             int o = ch * pixels;
-            for (int y = 0; y < height; y++)
-                for (int x = 0; x < width; x++)
+            for (int y = Math.Max(0, y0 - radius); y <= Math.Min(height - 1, y1 + radius); y++)
+                for (int x = x0; x <= x1; x++)
                 {
                     float sum = 0;
-                    for (int k = Math.Max(-radius, -x); k <= Math.Min(radius, width - 1 - x); k++)
-                        sum += _kernel[k + radius] * _diff[o + y * width + x + k];
+                    if (y >= y0 && y <= y1)
+                        for (int k = Math.Max(-radius, rx0 - x); k <= Math.Min(radius, rx1 - x); k++)
+                            sum += _kernel[k + radius] * _diff[o + y * width + x + k];
                     _blur[o + y * width + x] = sum;
                 }
-            for (int y = 0; y < height; y++)
-                for (int x = 0; x < width; x++)
+            for (int y = y0; y <= y1; y++)
+                for (int x = x0; x <= x1; x++)
                 {
                     if (has[y * width + x] == 0)
                         continue;

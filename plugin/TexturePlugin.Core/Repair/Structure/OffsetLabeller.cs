@@ -13,85 +13,93 @@ internal sealed class OffsetLabeller
 
     private readonly StructureOptions _options;
     private long[] _data = Array.Empty<long>();    // per variable and label
-    private int[] _variable = Array.Empty<int>();  // per cell: its variable index, -1 = not a variable
-    private int[] _cells = Array.Empty<int>();     // variables in labelling order
-    private int[] _ring = Array.Empty<int>();
+    private int[] _variable = Array.Empty<int>();  // per cell of the image: its variable index, -1 = not a variable
+    private int[] _cells = Array.Empty<int>();     // per variable: its cell (in labelling order once sorted)
+    private int[] _ring = Array.Empty<int>();      // per variable (before sorting)
     private int[] _next = Array.Empty<int>();
+    private long[] _order = Array.Empty<long>();   // ring * cells + cell, sorted
+    private int _previous;                         // variables of the last call, whose marks the next call undoes
 
     public OffsetLabeller(StructureOptions options) => _options = options;
 
     /// <summary>
     /// Labels the cells (<see cref="StructureOptions.Cell"/> px, from half a cell past the image's corner, wrapping) that
-    /// hold a pixel to fill:
-    /// <paramref name="target"/> covers <paramref name="fill"/> (a rectangle inside the image, not wrapping), one byte
-    /// per pixel, non-zero = fill (damaged pixels only). <paramref name="labels"/> gets one entry per cell: the offset index, or -1.
-    /// Width and height must be multiples of the cell.
+    /// hold a pixel to fill: <paramref name="target"/> covers <paramref name="fill"/> (a rectangle of the image that may
+    /// wrap around), one byte per pixel, non-zero = fill (damaged pixels only). <paramref name="labels"/> has one entry
+    /// per cell: the offset index, or -1 (every cell this call does not label). Width and height must be multiples of
+    /// the cell. Work is in proportion to the fill rectangle, not the image.
     /// </summary>
     public void Label(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, TileRect fill,
         ReadOnlySpan<byte> target, ReadOnlySpan<(int Dy, int Dx)> offsets, Span<int> labels)
     {
         int c = _options.Cell, cw = width / c, ch = height / c, cells = cw * ch, k = offsets.Length;
-        labels.Slice(0, cells).Fill(-1);
-        Ensure(ref _variable, cells);
-        Ensure(ref _ring, cells);
-        Ensure(ref _next, cells);
-        Ensure(ref _cells, cells);
-        int vars = 0;
-        for (int cell = 0; cell < cells; cell++)
+        if (_variable.Length != cells)
         {
-            _variable[cell] = -1;
-            int y0 = cell / cw * c + Origin(c), x0 = cell % cw * c + Origin(c);
-            for (int j = 0; j < c && _variable[cell] < 0; j++)
-            {
-                int y = Wrap(y0 + j, height) - fill.Y;
-                if (y < 0 || y >= fill.Height)
-                    continue;
-                for (int i = 0; i < c; i++)
-                {
-                    int x = Wrap(x0 + i, width) - fill.X;
-                    if (x >= 0 && x < fill.Width && target[y * fill.Width + x] != 0)
-                    {
-                        _variable[cell] = vars++;
-                        break;
-                    }
-                }
-            }
+            _variable = new int[cells];
+            _variable.AsSpan().Fill(-1);
+            labels.Slice(0, cells).Fill(-1);
+            _previous = 0;
         }
+        for (int v = 0; v < _previous; v++)   // undo the last call's marks only
+        {
+            _variable[_cells[v]] = -1;
+            labels[_cells[v]] = -1;
+        }
+        int vars = 0;
+        for (int j = 0; j < fill.Height; j++)
+            for (int i = 0; i < fill.Width; i++)
+            {
+                if (target[j * fill.Width + i] == 0)
+                    continue;
+                int cell = CellOf(fill.X + i, fill.Y + j, width, height, c);
+                if (_variable[cell] >= 0)
+                    continue;
+                Ensure(ref _cells, vars + 1, keep: true);
+                _variable[cell] = vars;
+                _cells[vars++] = cell;
+            }
+        _previous = vars;
         if (vars == 0 || k == 0)
             return;
 
-        // Rings: chessboard distance (wrap-around) from the cells that are not variables.
-        for (int cell = 0; cell < cells; cell++)
-            _ring[cell] = _variable[cell] < 0 ? 0 : -1;
+        // Rings: chessboard distance (wrap-around) from the cells that are not variables; then order by (ring, cell).
+        Ensure(ref _ring, vars);
+        Ensure(ref _next, vars);
+        _ring.AsSpan(0, vars).Fill(-1);
         for (int r = 1, left = vars; left > 0; r++)
         {
-            int grown = 0;
-            for (int cell = 0; cell < cells; cell++)
+            for (int v = 0; v < vars; v++)
             {
-                _next[cell] = _ring[cell];
-                if (_ring[cell] >= 0)
+                _next[v] = _ring[v];
+                if (_ring[v] >= 0)
                     continue;
-                int cy = cell / cw, cx = cell % cw;
+                int cell = _cells[v], cy = cell / cw, cx = cell % cw;
                 bool near = r > cw + ch;
                 for (int dy = -1; dy <= 1 && !near; dy++)
                     for (int dx = -1; dx <= 1 && !near; dx++)
-                        near = _ring[Wrap(cy + dy, ch) * cw + Wrap(cx + dx, cw)] == r - 1;
+                    {
+                        int other = _variable[Wrap(cy + dy, ch) * cw + Wrap(cx + dx, cw)];
+                        near = r == 1 ? other < 0 : other >= 0 && _ring[other] == r - 1;
+                    }
                 if (near)
                 {
-                    _next[cell] = r;
-                    grown++;
+                    _next[v] = r;
+                    left--;
                 }
             }
-            Array.Copy(_next, _ring, cells);
-            left -= grown;
+            Array.Copy(_next, _ring, vars);
         }
-        int n = 0;
-        for (int r = 1; n < vars; r++)
-            for (int cell = 0; cell < cells; cell++)
-                if (_ring[cell] == r)
-                    _cells[n++] = cell;
+        EnsureLong(ref _order, vars);
+        for (int v = 0; v < vars; v++)
+            _order[v] = (long)_ring[v] * cells + _cells[v];
+        Array.Sort(_order, 0, vars);
+        for (int v = 0; v < vars; v++)
+        {
+            _cells[v] = (int)(_order[v] % cells);
+            _variable[_cells[v]] = v;
+        }
 
-        Ensure(ref _data, vars * k);
+        EnsureLong(ref _data, vars * k);
         for (int v = 0; v < vars; v++)
         {
             int cell = _cells[v];
@@ -132,6 +140,10 @@ internal sealed class OffsetLabeller
     private long DataCost(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, int x0, int y0, (int Dy, int Dx) d)
     {
         int c = _options.Cell, rim = _options.Rim;
+        int sx0 = x0 - rim + d.Dx, sy0 = y0 - rim + d.Dy, side = c + 2 * rim;
+        if (x0 - rim >= 0 && y0 - rim >= 0 && x0 + c + rim <= width && y0 + c + rim <= height
+            && sx0 >= 0 && sy0 >= 0 && sx0 + side <= width && sy0 + side <= height)
+            return DataCostInside(rgba, damaged, width, x0, y0, d.Dy * width + d.Dx);
         long cost = 0;
         for (int j = -rim; j < c + rim; j++)
         {
@@ -144,6 +156,28 @@ internal sealed class OffsetLabeller
                 if (damaged[p] == 0)
                     cost += sourceDamaged ? Invalid : Square(rgba, p, q);
                 else if (inside && i >= 0 && i < c && sourceDamaged)
+                    cost += Invalid;
+            }
+        }
+        return cost;
+    }
+
+    /// <summary><see cref="DataCost"/> where neither the grown cell nor its source crosses the image's edge.</summary>
+    private long DataCostInside(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int x0, int y0, int shift)
+    {
+        int c = _options.Cell, rim = _options.Rim;
+        long cost = 0;
+        for (int j = -rim; j < c + rim; j++)
+        {
+            bool insideRow = j >= 0 && j < c;
+            int p = (y0 + j) * width + x0 - rim;
+            for (int i = -rim; i < c + rim; i++, p++)
+            {
+                int q = p + shift;
+                bool sourceDamaged = damaged[q] != 0;
+                if (damaged[p] == 0)
+                    cost += sourceDamaged ? Invalid : Square(rgba, p, q);
+                else if (insideRow && i >= 0 && i < c && sourceDamaged)
                     cost += Invalid;
             }
         }
@@ -200,13 +234,17 @@ internal sealed class OffsetLabeller
 
     private static int Wrap(int a, int n) => OffsetStatistics.Wrap(a, n);
 
-    private static void Ensure(ref int[] a, int n)
+    private static void Ensure(ref int[] a, int n, bool keep = false)
     {
-        if (a.Length < n)
-            a = new int[n];
+        if (a.Length >= n)
+            return;
+        var bigger = new int[Math.Max(n, a.Length * 2)];
+        if (keep)
+            a.CopyTo(bigger, 0);
+        a = bigger;
     }
 
-    private static void Ensure(ref long[] a, int n)
+    private static void EnsureLong(ref long[] a, int n)
     {
         if (a.Length < n)
             a = new long[n];

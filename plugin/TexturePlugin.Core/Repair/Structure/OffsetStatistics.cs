@@ -1,8 +1,7 @@
 namespace TexturePlugin.Core.Repair.Structure;
 
 /// <summary>
-/// Step 1 of the structure fill (ARCHITECTURE.md, "The structure fill"): the dominant offsets of the intact texture
-/// around the damage, after He and Sun's statistics of patch offsets. Regular textures (rivet grids, brick courses,
+/// Step 1 of the structure fill (ARCHITECTURE.md, "The structure fill"): the dominant offsets of the intact texture, after He and Sun's statistics of patch offsets. Regular textures (rivet grids, brick courses,
 /// planks) repeat along a few offsets; copying along them continues the layout into the damage.
 /// Integer arithmetic throughout, so the result does not depend on summation order. An instance keeps its buffers.
 /// </summary>
@@ -11,10 +10,11 @@ internal sealed class OffsetStatistics
     private readonly StructureOptions _options;
     private int[] _sum = Array.Empty<int>();        // per block and channel: pixel sum (fully intact blocks only)
     private byte[] _known = Array.Empty<byte>();    // per block: 1 when every pixel is intact
-    private int[] _positions = Array.Empty<int>();  // known blocks of the surround, row-major in the surround
+    private int[] _positions = Array.Empty<int>();  // known blocks on the statistics grid, row-major
     private long[] _num = Array.Empty<long>();
     private int[] _count = Array.Empty<int>();
-    private int[] _pixels = Array.Empty<int>();     // intact pixels of the surround on the even grid (y * width + x)
+    private int[] _columns = Array.Empty<int>();    // per dx: the wrapped block column of the current position
+    private int[] _pixels = Array.Empty<int>();     // intact pixels on the refinement grid (y * width + x)
     private readonly int[] _bestIndex;
     private readonly long[] _bestNum;
     private readonly int[] _bestCount;
@@ -28,20 +28,22 @@ internal sealed class OffsetStatistics
     }
 
     /// <summary>
-    /// Finds up to <see cref="StructureOptions.Offsets"/> offsets (pixels, signed, best first) into
-    /// <paramref name="offsets"/> and returns how many. <paramref name="box"/> is the bounding box of the damage to fill;
-    /// the surround is that box grown by <see cref="StructureOptions.Surround"/> (wrap-around).
+    /// Finds up to <see cref="StructureOptions.Offsets"/> offsets (pixels, signed, best first) of the whole
+    /// <paramref name="width"/> x <paramref name="height"/> image (wrapping around) into <paramref name="offsets"/> and
+    /// returns how many. The image's sides must be multiples of the scale.
     /// </summary>
-    public int Find(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, TileRect box, Span<(int Dy, int Dx)> offsets)
+    public int Find(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, Span<(int Dy, int Dx)> offsets)
     {
         int s = _options.Scale, lw = width / s, lh = height / s;
         BlockSums(rgba, damaged, width, lw, lh);
-        var (bx0, bxn) = Span(box.X, box.Width, lw);
-        var (by0, byn) = Span(box.Y, box.Height, lh);
+        int bx0 = 0, bxn = lw, by0 = 0, byn = lh;
         int p = 0;
         EnsureInts(ref _positions, bxn * byn);
-        for (int j = 0; j < byn; j++)
-            for (int i = 0; i < bxn; i++)
+        int step = _options.StatisticsStep;
+        while ((long)((bxn + step - 1) / step) * ((byn + step - 1) / step) > _options.MaxPositions)
+            step++;
+        for (int j = 0; j < byn; j += step)
+            for (int i = 0; i < bxn; i += step)
             {
                 int b = Wrap(by0 + j, lh) * lw + Wrap(bx0 + i, lw);
                 if (_known[b] != 0)
@@ -50,7 +52,7 @@ internal sealed class OffsetStatistics
         if (p == 0)
             return 0;
 
-        int ry = Math.Min(_options.Reach / s, (lh - 1) / 2), rx = Math.Min(_options.Reach / s, (lw - 1) / 2);
+        int ry = Math.Min(_options.Reach / s, lh / 2), rx = Math.Min(_options.Reach / s, lw / 2);
         int sw = 2 * rx + 1, sh = 2 * ry + 1;
         if (ry < _options.MinOffset && rx < _options.MinOffset)
             return 0;
@@ -58,21 +60,24 @@ internal sealed class OffsetStatistics
         EnsureInts(ref _count, sw * sh);
         Array.Clear(_num, 0, sw * sh);
         Array.Clear(_count, 0, sw * sh);
+        EnsureInts(ref _columns, sw);
         for (int q = 0; q < p; q++)
         {
             int b = _positions[q], by = b / lw, bx = b - by * lw;
             int r0 = _sum[b * 3], g0 = _sum[b * 3 + 1], b0 = _sum[b * 3 + 2];
+            for (int dx = -rx; dx <= rx; dx++)
+                _columns[dx + rx] = Wrap(bx + dx, lw);
             for (int dy = -ry; dy <= ry; dy++)
             {
                 int row = Wrap(by + dy, lh) * lw, o = (dy + ry) * sw;
-                for (int dx = -rx; dx <= rx; dx++)
+                for (int i = 0; i < sw; i++)
                 {
-                    int t = row + Wrap(bx + dx, lw);
+                    int t = row + _columns[i];
                     if (_known[t] == 0)
                         continue;
-                    long dr = r0 - _sum[t * 3], dg = g0 - _sum[t * 3 + 1], db = b0 - _sum[t * 3 + 2];
-                    _num[o + dx + rx] += dr * dr + dg * dg + db * db;
-                    _count[o + dx + rx]++;
+                    int dr = r0 - _sum[t * 3], dg = g0 - _sum[t * 3 + 1], db = b0 - _sum[t * 3 + 2];
+                    _num[o + i] += (long)dr * dr + (long)dg * dg + (long)db * db;
+                    _count[o + i]++;
                 }
             }
         }
@@ -100,8 +105,8 @@ internal sealed class OffsetStatistics
                     found = Insert(k, found);
             }
 
-        // Each to the best full-resolution offset within Refine pixels, on the intact pixels of the surround (even grid).
-        int pixels = SurroundPixels(damaged, width, height, bx0 * s, bxn * s, by0 * s, byn * s);
+        // Each to the best full-resolution offset within Refine pixels, on the intact pixels of the refinement grid.
+        int pixels = SamplePixels(damaged, width, height);
         int n2 = 0, r = _options.Refine;
         for (int c = 0; c < found; c++)
         {
@@ -119,7 +124,7 @@ internal sealed class OffsetStatistics
                 continue;
             bool seen = false;
             for (int e = 0; e < n2 && !seen; e++)
-                seen = offsets[e] == (bestY, bestX);
+                seen = Wrap(offsets[e].Dy - bestY, height) == 0 && Wrap(offsets[e].Dx - bestX, width) == 0;
             if (!seen)
                 offsets[n2++] = (bestY, bestX);
         }
@@ -168,14 +173,18 @@ internal sealed class OffsetStatistics
         }
     }
 
-    private int SurroundPixels(ReadOnlySpan<byte> damaged, int width, int height, int x0, int xn, int y0, int yn)
+    private int SamplePixels(ReadOnlySpan<byte> damaged, int width, int height)
     {
-        EnsureInts(ref _pixels, (xn / 2 + 1) * (yn / 2 + 1));
+        int x0 = 0, xn = width, y0 = 0, yn = height;
+        int step = _options.RefineStep;
+        while ((long)((xn + step - 1) / step) * ((yn + step - 1) / step) > _options.MaxPixels)
+            step++;
+        EnsureInts(ref _pixels, (xn / step + 1) * (yn / step + 1));
         int n = 0;
-        for (int j = 0; j < yn; j += 2)
+        for (int j = 0; j < yn; j += step)
         {
             int y = Wrap(y0 + j, height);
-            for (int i = 0; i < xn; i += 2)
+            for (int i = 0; i < xn; i += step)
             {
                 int x = Wrap(x0 + i, width);
                 if (damaged[y * width + x] == 0)
@@ -205,17 +214,8 @@ internal sealed class OffsetStatistics
         return (e, m);
     }
 
-    /// <summary>The blocks [start, start + count) of a pixel span grown by the surround, or all blocks when that wraps over.</summary>
-    private (int Start, int Count) Span(int start, int length, int blocks)
-    {
-        int s = _options.Scale, g = _options.Surround;
-        int b0 = FloorDiv(start - g, s), b1 = FloorDiv(start + length + g + s - 1, s);
-        return b1 - b0 >= blocks ? (0, blocks) : (Wrap(b0, blocks), b1 - b0);
-    }
-
-    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
-
-    internal static int Wrap(int a, int n) => ((a % n) + n) % n;
+    /// <summary>a mod n in [0, n); the common case (a within one period of the range) without a division.</summary>
+    internal static int Wrap(int a, int n) => a >= n ? (a < 2 * n ? a - n : a % n) : a < 0 ? (a >= -n ? a + n : ((a % n) + n) % n) : a;
 
     private static void EnsureInts(ref int[] a, int n)
     {

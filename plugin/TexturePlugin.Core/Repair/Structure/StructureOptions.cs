@@ -23,10 +23,19 @@ public sealed record StructureOptions
     public int MinOffset { get; init; } = 2;
 
     /// <summary>Longest offset searched, in pixels per axis.</summary>
-    public int Reach { get; init; } = 96;
+    public int Reach { get; init; } = 128;
 
-    /// <summary>Intact surroundings of the damage that the statistics look at, in pixels around its bounding box.</summary>
-    public int Surround { get; init; } = 32;
+    /// <summary>The statistics compare every this-many-th block of the texture per axis (from its corner).</summary>
+    public int StatisticsStep { get; init; } = 2;
+
+    /// <summary>The statistics step grows (by one at a time) until its grid over the texture holds at most this many blocks.</summary>
+    public int MaxPositions { get; init; } = 1024;
+
+    /// <summary>The refinement step grows (by one at a time) until its grid over the texture holds at most this many pixels.</summary>
+    public int MaxPixels { get; init; } = 4096;
+
+    /// <summary>The refinement compares every this-many-th pixel of the texture per axis (from its corner).</summary>
+    public int RefineStep { get; init; } = 4;
 
     /// <summary>Full-resolution refinement around each block offset, in pixels per axis.</summary>
     public int Refine { get; init; } = 2;
@@ -61,8 +70,11 @@ public sealed record StructureOptions
         Check(Offsets >= 1 && Offsets <= 256, nameof(Offsets), Offsets, "1 to 256");
         Check(MinOffset >= 1, nameof(MinOffset), MinOffset, "at least 1");
         Check(Reach >= Scale * (MinOffset + 1), nameof(Reach), Reach, "longer than the shortest offset");
-        Check(Surround >= 0, nameof(Surround), Surround, "at least 0");
         Check(Refine >= 0 && Refine < Scale * 2, nameof(Refine), Refine, "0 to twice the scale");
+        Check(StatisticsStep >= 1 && StatisticsStep <= 8, nameof(StatisticsStep), StatisticsStep, "1 to 8");
+        Check(RefineStep >= 1 && RefineStep <= 16, nameof(RefineStep), RefineStep, "1 to 16");
+        Check(MaxPositions >= 1, nameof(MaxPositions), MaxPositions, "at least 1");
+        Check(MaxPixels >= 1, nameof(MaxPixels), MaxPixels, "at least 1");
         Check(Cell >= 1 && Cell <= 64, nameof(Cell), Cell, "1 to 64");
         Check(Rim >= 0 && Rim <= Cell, nameof(Rim), Rim, "0 to the cell side");
         Check(Sweeps >= 0 && Sweeps <= 16, nameof(Sweeps), Sweeps, "0 to 16");

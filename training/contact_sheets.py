@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""Contact sheets at 1:1 for the docs, from the shared eval's outputs.
+
+  contact_sheets.py repair [--set validation] [--kind block] [--out docs/repair/block-sheet.jpg]
+      one row per texture: damaged, project, G'MIC inpaint_matchpatch, truth, each a 128x128 crop around the damage's
+      centre. Reads $TEXEVAL/SET/out/repair-project and repair-gmic_patch, which repair_eval.py writes:
+        repair_eval.py --methods gmic_patch --project 'texplug repair {in} --mask {mask} -o {out}'
+
+Run with /usr/bin/python3 (Debian's OpenCV). TEXEVAL defaults to /tmp/texeval, as in the shared eval."""
+import argparse, os, sys
+import numpy as np, cv2
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def label(img, text):
+    out = img.copy()
+    cv2.putText(out, text, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 0, 0), 3, cv2.LINE_AA)
+    cv2.putText(out, text, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1, cv2.LINE_AA)
+    return out
+
+
+def crop_around(img, mask, side=128):
+    ys, xs = np.nonzero(mask)
+    cy, cx = (int(ys.mean()), int(xs.mean())) if len(ys) else (img.shape[0] // 2, img.shape[1] // 2)
+    y0 = min(max(cy - side // 2, 0), img.shape[0] - side)
+    x0 = min(max(cx - side // 2, 0), img.shape[1] - side)
+    return img[y0:y0 + side, x0:x0 + side]
+
+
+def repair_sheet(a):
+    d = os.path.join(os.environ.get('TEXEVAL', '/tmp/texeval'), a.set)
+    names = sorted(f[:-4] for f in os.listdir(os.path.join(d, 'images')) if f.endswith('.png'))
+    rows = []
+    for n in names:
+        truth = cv2.imread(os.path.join(d, 'images', n + '.png'))
+        mask = cv2.imread(os.path.join(d, 'masks', f'{n}_{a.kind}.png'), cv2.IMREAD_GRAYSCALE)
+        ours = cv2.imread(os.path.join(d, 'out', 'repair-project', f'{n}_{a.kind}.png'))
+        gmic = cv2.imread(os.path.join(d, 'out', 'repair-gmic_patch', f'{n}_{a.kind}.png'))
+        if ours is None or gmic is None:
+            raise SystemExit(f'{n}: run repair_eval.py with gmic_patch and --project first (see --help)')
+        damaged = truth.copy()
+        damaged[mask > 0] = 0
+        cells = [crop_around(x, mask) for x in (damaged, ours, gmic, truth)]
+        if not rows:
+            cells = [label(c, t) for c, t in zip(cells, ('damaged', 'project', "G'MIC patch", 'truth'))]
+        rows.append(np.concatenate(cells, 1))
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    cv2.imwrite(a.out, np.concatenate(rows, 0), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    print(f'wrote {a.out} ({len(rows)} textures, {a.kind})')
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='what', required=True)
+    r = sub.add_parser('repair', help='damaged, project, G\'MIC, truth per texture')
+    r.add_argument('--set', default='validation')
+    r.add_argument('--kind', default='block', choices=('block', 'holes', 'scratch'))
+    r.add_argument('--out', default=os.path.join(ROOT, 'docs', 'repair', 'block-sheet.jpg'))
+    a = ap.parse_args()
+    if a.what == 'repair':
+        repair_sheet(a)
+
+
+if __name__ == '__main__':
+    main()
