@@ -4,6 +4,7 @@ using TexturePlugin.Core.Imaging;
 using TexturePlugin.Core.Inference;
 using TexturePlugin.Core.Models;
 using TexturePlugin.Core.Repair;
+using TexturePlugin.Core.Repair.Structure;
 using TexturePlugin.Core.Synthesis;
 
 namespace TexturePlugin.Bench;
@@ -140,6 +141,7 @@ public static class BenchRunner
                 log($"repair 256x256 {kind} ...");
                 double ms = Median(warmup, runs, () => repair.RepairInPlace(work, mask), () => Reset(work, texture256));
                 AddPeers(report, $"repair 256x256 {kind}", ms, Repair256TargetMs, peers, texture256, mask, runs, options.Quick);
+                AddStructureRows(report, repair, $"repair 256x256 {kind}", warmup, runs, () => repair.RepairInPlace(work, mask), () => Reset(work, texture256));
                 Reset(work, texture256);
                 int tileCount = repair.RepairInPlace(work, mask).Count;
                 if (tileCount == 1 && repair.Lanes > 1 && repair.OneTileOnAllCores)
@@ -195,6 +197,7 @@ public static class BenchRunner
             AddPeers(report, "repair 2048x2048 2% damage (dirty tiles)", big2048, Repair2048TargetMs, peers, texture2048, scattered,
                 options.Quick ? 1 : 3, quick: true);
             report.Notes.Add($"2048 repair: {scattered.CountDamaged() * 100.0 / (2048 * 2048):F1}% damaged, {tiles.Count} tiles covering {tileShare * 100:F1}% of the texture");
+            AddStructureRows(report, repair, "repair 2048x2048 2% damage", 1, options.Quick ? 1 : 3, () => repair.RepairInPlace(work2048, scattered), () => Reset(work2048, texture2048));
 
             Reset(work2048, texture2048);
             int runs2048 = 0;
@@ -505,6 +508,32 @@ public static class BenchRunner
     }
 
     /// <summary>Medians of two calls timed alternately (a, b, a, b, ...), so both see the same machine.</summary>
+    /// <summary>
+    /// Beside a repair row, interleaved: the same repair without the structure fill (the network alone), and with the
+    /// texture's offsets found afresh on every call (the default finds them once per image and mask).
+    /// </summary>
+    private static void AddStructureRows(BenchReport report, RepairEngine repair, string row, int warmup, int runs, Action run, Action reset)
+    {
+        StructureOptions options = repair.Structure;
+        var off = options with { Enabled = false };
+        var (withMs, withoutMs) = Interleaved(warmup, 2 * runs, () => { reset(); run(); }, () =>
+        {
+            reset();
+            repair.Structure = off;
+            run();
+            repair.Structure = options;
+        });
+        report.Rows.Add(new BenchRow($"{row} without the structure fill (interleaved)", withoutMs, "ms", null, withMs, "with it"));
+        var (cachedMs, afreshMs) = Interleaved(warmup, 2 * runs, () => { reset(); run(); }, () =>
+        {
+            reset();
+            repair.Structure = options with { };   // another options object: the offsets are found again
+            run();
+            repair.Structure = options;
+        });
+        report.Rows.Add(new BenchRow($"{row}, offsets found afresh (interleaved)", afreshMs, "ms", null, cachedMs, "found once per image"));
+    }
+
     public static (double A, double B) Interleaved(int warmup, int runs, Action a, Action b)
     {
         Quiet();

@@ -4,6 +4,7 @@ using Spectre.Console;
 using TexturePlugin.Core.Imaging;
 using TexturePlugin.Core.Models;
 using TexturePlugin.Core.Repair;
+using TexturePlugin.Core.Repair.Structure;
 
 namespace TexturePlugin.Cli.Commands;
 
@@ -38,9 +39,10 @@ internal static class RepairCommand
         {
             Description = $"Repair even when the mask marks more than {RepairChecks.MaxDamagedShare * 100:0}% of the image (refused otherwise: nothing is left to copy from)",
         };
+        var noStructure = NoStructureOption();
         var command = new Command("repair", "Repair the damaged parts of a texture")
         {
-            input, mask, alpha, key, model, fullContext, margin, guideContext, guideStep, allowFull, output,
+            input, mask, alpha, key, model, fullContext, margin, guideContext, guideStep, allowFull, noStructure, output,
         };
         command.SetAction(result =>
         {
@@ -90,6 +92,8 @@ internal static class RepairCommand
                 engine.GuideContext = gp;
             if (step is int st)
                 engine.GuideStep = st;
+            if (result.GetValue(noStructure))
+                engine.Structure = StructureOptions.Default with { Enabled = false };
             RgbaImage repaired = CliIO.WithProgress(console, $"repair {Path.GetFileName(inPath)}",
                 progress => engine.Repair(image, damage, dirtyTilesOnly: true, progress));
             ImageIO.Save(repaired, outPath, replaceReadOnly: result.GetValue(global.Force));
@@ -101,13 +105,20 @@ internal static class RepairCommand
         return command;
     }
 
+    /// <summary>--no-structure: the network's fill alone, without the structure fill's copy along the texture's offsets.</summary>
+    private static Option<bool> NoStructureOption() => new("--no-structure")
+    {
+        Description = "Fill large damage with the network alone (default: copy the texture along its dominant offsets, then blend the network's shading in)",
+    };
+
     public static Command CreateTile(GlobalOptions global, IAnsiConsole console)
     {
         var input = new Argument<string>("input") { Description = "Texture that does not tile" };
         var band = new Option<int>("--band") { Description = "Pixels repaired on each side of the seams (0 = 1/16 of the smaller side, at least 8)", DefaultValueFactory = _ => 0 };
         var model = new Option<string?>("--model") { Description = "Repair model file (default: the catalog's repair model)" };
         var output = new Option<string>("--output", "-o") { Description = "Output image", Required = true };
-        var command = new Command("tile", "Make a texture tile seamlessly (repairs a band across its wrap-around seams)") { input, band, model, output };
+        var noStructure = NoStructureOption();
+        var command = new Command("tile", "Make a texture tile seamlessly (repairs a band across its wrap-around seams)") { input, band, model, noStructure, output };
         command.SetAction(result =>
         {
             string outPath = CliIO.CheckOutput(result.GetValue(output), result.GetValue(global.Force));
@@ -120,6 +131,8 @@ internal static class RepairCommand
             var watch = Stopwatch.StartNew();
             using LoadedModel loaded = CliIO.LoadRepairModel(result.GetValue(model), global, result);
             using var engine = new RepairEngine(loaded.Session, loaded.Manifest);
+            if (result.GetValue(noStructure))
+                engine.Structure = StructureOptions.Default with { Enabled = false };
             RgbaImage seamless = CliIO.WithProgress(console, $"tile {Path.GetFileName(inPath)}",
                 progress => engine.MakeTileable(image, halfBand, progress));
             ImageIO.Save(seamless, outPath, replaceReadOnly: result.GetValue(global.Force));
