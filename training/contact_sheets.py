@@ -6,6 +6,10 @@
       centre. Reads $TEXEVAL/SET/out/repair-project and repair-gmic_patch, which repair_eval.py writes:
         repair_eval.py --methods gmic_patch --project 'texplug repair {in} --mask {mask} -o {out}'
 
+  contact_sheets.py cases NAME:KIND[:X,Y] ... --out docs/repair/FILE.jpg
+      one row per case: damaged, project, truth at 2x, 128x128 around the damage's centre (or the pixel X,Y), for
+      pictures of what a model does well and where it fails.
+
 Run with /usr/bin/python3 (Debian's OpenCV). TEXEVAL defaults to /tmp/texeval, as in the shared eval."""
 import argparse, os, sys
 import numpy as np, cv2
@@ -51,6 +55,34 @@ def repair_sheet(a):
     print(f'wrote {a.out} ({len(rows)} textures, {a.kind})')
 
 
+def case_sheet(a):
+    """One picture per case NAME:KIND[:X,Y]: damaged, project, truth, 128x128 around the damage's centre (or X,Y),
+    shown at 2x so that single pixels are seen."""
+    d = os.path.join(os.environ.get('TEXEVAL', '/tmp/texeval'), a.set)
+    rows = []
+    for case in a.cases:
+        parts = case.split(':')
+        n, kind = parts[0], parts[1]
+        truth = cv2.imread(os.path.join(d, 'images', n + '.png'))
+        mask = cv2.imread(os.path.join(d, 'masks', f'{n}_{kind}.png'), cv2.IMREAD_GRAYSCALE)
+        ours = cv2.imread(os.path.join(d, 'out', 'repair-project', f'{n}_{kind}.png'))
+        if truth is None or mask is None or ours is None:
+            raise SystemExit(f'{case}: image, mask or project output missing under {d}')
+        focus = mask
+        if len(parts) > 2:
+            x, y = (int(v) for v in parts[2].split(','))
+            focus = np.zeros_like(mask)
+            focus[y, x] = 255
+        damaged = truth.copy()
+        damaged[mask > 0] = 0
+        cells = [cv2.resize(crop_around(x, focus), (256, 256), interpolation=cv2.INTER_NEAREST) for x in (damaged, ours, truth)]
+        cells = [label(c, t) for c, t in zip(cells, (f'{n[:22]} {kind}', 'project', 'truth'))]
+        rows.append(np.concatenate(cells, 1))
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    cv2.imwrite(a.out, np.concatenate(rows, 0), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    print(f'wrote {a.out} ({len(rows)} cases)')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest='what', required=True)
@@ -58,9 +90,15 @@ def main():
     r.add_argument('--set', default='validation')
     r.add_argument('--kind', default='block', choices=('block', 'holes', 'scratch'))
     r.add_argument('--out', default=os.path.join(ROOT, 'docs', 'repair', 'block-sheet.jpg'))
+    c = sub.add_parser('cases', help='damaged, project, truth at 2x for chosen cases (NAME:KIND[:X,Y])')
+    c.add_argument('cases', nargs='+')
+    c.add_argument('--set', default='validation')
+    c.add_argument('--out', required=True)
     a = ap.parse_args()
     if a.what == 'repair':
         repair_sheet(a)
+    else:
+        case_sheet(a)
 
 
 if __name__ == '__main__':

@@ -384,6 +384,8 @@ public sealed class RepairEngine : IDisposable
 
     private void RunTiles(RgbaImage image, DamageMask mask, List<TileRect> tiles, IProgress<double>? progress, CancellationToken cancellationToken)
     {
+        if (tiles.Count > 0)
+            _callBox = DamageBox(tiles, image.Width, image.Height);
         int lanes = Math.Min(_laneCount, tiles.Count);
         if (lanes <= 1)
         {
@@ -557,8 +559,8 @@ public sealed class RepairEngine : IDisposable
     }
 
     /// <summary>
-    /// Where the tile's damage is deep, the structure fill copies the texture along its dominant offsets (found over the
-    /// whole texture once per image and mask, shared by the lanes) and blends the network's shading into the copy
+    /// Where the tile's damage is deep, the structure fill copies the texture along its dominant offsets (found around
+    /// the call's tiles once per image and mask, shared by the lanes) and blends the network's shading into the copy
     /// (<see cref="OffsetFill"/>). Textures whose sides are not multiples of the fill's cell keep the network's fill.
     /// </summary>
     private void StructureFill(Lane lane, RgbaImage image, DamageMask mask, TileRect tile, Span<byte> damaged, Span<byte> repaired)
@@ -579,7 +581,7 @@ public sealed class RepairEngine : IDisposable
                 || !ReferenceEquals(_offsetsFinder?.Options, options))
             {
                 _offsetsFinder = ReferenceEquals(_offsetsFinder?.Options, options) ? _offsetsFinder : new OffsetFill(options);
-                _offsetsFinder!.FindOffsets(image.Pixels, mask.Bits, image.Width, image.Height);
+                _offsetsFinder!.FindOffsets(image.Pixels, mask.Bits, image.Width, image.Height, _callBox);
                 _offsetsImage.SetTarget(image);
                 _offsetsMask.SetTarget(mask);
             }
@@ -590,11 +592,28 @@ public sealed class RepairEngine : IDisposable
     }
 
     // The offsets are a property of the texture: found once per image and mask object (a live brush repairs the same
-    // pair stroke after stroke), they stay candidates that every copy checks against the current damage.
+    // pair stroke after stroke; the first call's tiles say where to look), they stay candidates that every copy checks
+    // against the current damage.
     private readonly object _offsetsGate = new();
     private OffsetFill? _offsetsFinder;
     private readonly WeakReference<RgbaImage> _offsetsImage = new(null!);
     private readonly WeakReference<DamageMask> _offsetsMask = new(null!);
+    private TileRect _callBox;   // the bounding box of this call's tiles: where the statistics look
+
+    /// <summary>
+    /// The tiles' bounding box less the tile margin (around the damage they were made for; raw coordinates, wrapping; the
+    /// whole texture when they span it).
+    /// </summary>
+    private TileRect DamageBox(List<TileRect> tiles, int width, int height)
+    {
+        int x0 = int.MaxValue, y0 = int.MaxValue, x1 = int.MinValue, y1 = int.MinValue;
+        foreach (TileRect t in tiles)
+            (x0, y0, x1, y1) = (Math.Min(x0, t.X), Math.Min(y0, t.Y), Math.Max(x1, t.X + t.Width), Math.Max(y1, t.Y + t.Height));
+        if (x1 - x0 >= width || y1 - y0 >= height)
+            return new TileRect(0, 0, width, height);
+        int m = Math.Min(_margin, Math.Min(x1 - x0, y1 - y0) / 2 - 1);
+        return m > 0 ? new TileRect(x0 + m, y0 + m, x1 - x0 - 2 * m, y1 - y0 - 2 * m) : new TileRect(x0, y0, x1 - x0, y1 - y0);
+    }
 
     /// <summary>The guide window's margins around <paramref name="tile"/> (multiples of the guide scale; 0 = the tile alone).</summary>
     private (int X, int Y) GuideWindow(RgbaImage image, TileRect tile)

@@ -25,8 +25,8 @@ internal static class PlainSpecification
         return sum;
     }
 
-    /// <summary>Step 1: the dominant offsets of the whole image.</summary>
-    public static List<(int, int)> Offsets(byte[] rgba, byte[] damaged, int width, int height, StructureOptions o)
+    /// <summary>Step 1: the dominant offsets around the box (x, y, width, height; it may wrap).</summary>
+    public static List<(int, int)> Offsets(byte[] rgba, byte[] damaged, int width, int height, (int X, int Y, int W, int H) box, StructureOptions o)
     {
         int s = o.Scale, lw = width / s, lh = height / s;
         bool Known(int by, int bx)
@@ -45,7 +45,13 @@ internal static class PlainSpecification
                     sum += rgba[((Mod(by, lh) * s + y) * width + Mod(bx, lw) * s + x) * 4 + c];
             return sum;
         }
-        int bx0 = 0, bxn = lw, by0 = 0, byn = lh;
+        (int Start, int Count) Grown(int start, int length, int blocks)
+        {
+            int b0 = (int)Math.Floor((start - o.Surround) / (double)s), b1 = (int)Math.Floor((start + length + o.Surround + s - 1) / (double)s);
+            return b1 - b0 >= blocks ? (0, blocks) : (b0, b1 - b0);
+        }
+        var (bx0, bxn) = Grown(box.X, box.W, lw);
+        var (by0, byn) = Grown(box.Y, box.H, lh);
         var positions = new List<(int By, int Bx)>();
         int step = o.StatisticsStep;
         while (Enumerable.Range(0, byn).Count(j => j % step == 0) * Enumerable.Range(0, bxn).Count(i => i % step == 0) > o.MaxPositions)
@@ -77,7 +83,7 @@ internal static class PlainSpecification
         var best = minima.OrderBy(d => d, Comparer<(int, int)>.Create((a, b) =>
             Lower(score[a], score[b]) ? -1 : Lower(score[b], score[a]) ? 1 : a.CompareTo(b))).Take(o.Offsets).ToList();
 
-        // Full-resolution refinement on the intact pixels, every pixelStep-th row and column from the corner.
+        // Full-resolution refinement on the surround's intact pixels, every pixelStep-th row and column from its corner.
         var result = new List<(int, int)>();
         int pixelStep = o.RefineStep;
         while (Enumerable.Range(0, byn * s).Count(j => j % pixelStep == 0) * Enumerable.Range(0, bxn * s).Count(i => i % pixelStep == 0) > o.MaxPixels)

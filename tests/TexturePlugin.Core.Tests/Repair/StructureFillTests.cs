@@ -10,7 +10,7 @@ namespace TexturePlugin.Core.Tests.Repair;
 /// </summary>
 public class StructureFillTests
 {
-    private static readonly StructureOptions Small = StructureOptions.Default with { Offsets = 8, Reach = 40, Sweeps = 2 };
+    private static readonly StructureOptions Small = StructureOptions.Default with { Offsets = 8, Reach = 40, Surround = 16, Sweeps = 2 };
 
     private static IEnumerable<TestCaseData> Cases()
     {
@@ -43,10 +43,10 @@ public class StructureFillTests
         Assert.That(fill.Target(damaged, size, size, target), Is.GreaterThan(0));
         var copy = new byte[size * size * 4];
         var has = new byte[size * size];
-        fill.FindOffsets(rgba, damaged, size, size);
+        fill.FindOffsets(rgba, damaged, size, size, new TileRect(hx, hy, hw, hh));
         fill.Copy(rgba, damaged, size, size, new TileRect(0, 0, size, size), target, copy, has);
 
-        List<(int, int)> expected = PlainSpecification.Offsets(rgba, damaged, size, size, o);
+        List<(int, int)> expected = PlainSpecification.Offsets(rgba, damaged, size, size, (hx, hy, hw, hh), o);
         Assert.That(fill.Offsets.ToArray(), Is.EqualTo(expected.ToArray()), "offsets");
         Assert.That(expected, Is.Not.Empty);
         int[] labels = PlainSpecification.Labels(rgba, damaged, target, size, size, expected, o);

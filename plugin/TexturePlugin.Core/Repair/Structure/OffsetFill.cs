@@ -95,14 +95,15 @@ public sealed class OffsetFill
     }
 
     /// <summary>
-    /// Finds the dominant offsets of the whole <paramref name="width"/> x <paramref name="height"/> RGBA image (intact
-    /// pixels only, wrapping around; sides multiples of the cell and the scale) for the next <see cref="Copy"/> calls, and
-    /// returns how many. One search serves every tile of a texture.
+    /// Finds the dominant offsets of the <paramref name="width"/> x <paramref name="height"/> RGBA image (intact pixels
+    /// only, wrapping around; sides multiples of the cell and the scale) around <paramref name="box"/>, the rectangle
+    /// (which may wrap) where the damage to fill is, for the next <see cref="Copy"/> calls, and returns how many. One
+    /// search serves every tile of a texture.
     /// </summary>
-    public int FindOffsets(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height)
+    public int FindOffsets(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, TileRect box)
     {
         CheckSize(width, height);
-        return OffsetCount = _statistics.Find(rgba, damaged, width, height, _offsets);
+        return OffsetCount = _statistics.Find(rgba, damaged, width, height, box, _offsets);
     }
 
     /// <summary>Uses <paramref name="offsets"/> (found by another fill's <see cref="FindOffsets"/>) for the next copies.</summary>

@@ -1,7 +1,8 @@
 namespace TexturePlugin.Core.Repair.Structure;
 
 /// <summary>
-/// Step 1 of the structure fill (ARCHITECTURE.md, "The structure fill"): the dominant offsets of the intact texture, after He and Sun's statistics of patch offsets. Regular textures (rivet grids, brick courses,
+/// Step 1 of the structure fill (ARCHITECTURE.md, "The structure fill"): the dominant offsets of the intact texture
+/// around the damage, after He and Sun's statistics of patch offsets. Regular textures (rivet grids, brick courses,
 /// planks) repeat along a few offsets; copying along them continues the layout into the damage.
 /// Integer arithmetic throughout, so the result does not depend on summation order. An instance keeps its buffers.
 /// </summary>
@@ -10,11 +11,11 @@ internal sealed class OffsetStatistics
     private readonly StructureOptions _options;
     private int[] _sum = Array.Empty<int>();        // per block and channel: pixel sum (fully intact blocks only)
     private byte[] _known = Array.Empty<byte>();    // per block: 1 when every pixel is intact
-    private int[] _positions = Array.Empty<int>();  // known blocks on the statistics grid, row-major
+    private int[] _positions = Array.Empty<int>();  // known blocks of the surround on the statistics grid, row-major
     private long[] _num = Array.Empty<long>();
     private int[] _count = Array.Empty<int>();
     private int[] _columns = Array.Empty<int>();    // per dx: the wrapped block column of the current position
-    private int[] _pixels = Array.Empty<int>();     // intact pixels on the refinement grid (y * width + x)
+    private int[] _pixels = Array.Empty<int>();     // intact pixels of the surround on the refinement grid (y * width + x)
     private readonly int[] _bestIndex;
     private readonly long[] _bestNum;
     private readonly int[] _bestCount;
@@ -28,15 +29,17 @@ internal sealed class OffsetStatistics
     }
 
     /// <summary>
-    /// Finds up to <see cref="StructureOptions.Offsets"/> offsets (pixels, signed, best first) of the whole
+    /// Finds up to <see cref="StructureOptions.Offsets"/> offsets (pixels, signed, best first) of the
     /// <paramref name="width"/> x <paramref name="height"/> image (wrapping around) into <paramref name="offsets"/> and
-    /// returns how many. The image's sides must be multiples of the scale.
+    /// returns how many. The statistics look at the surround: <paramref name="box"/> (where the damage is; it may wrap)
+    /// grown by <see cref="StructureOptions.Surround"/>. The image's sides must be multiples of the scale.
     /// </summary>
-    public int Find(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, Span<(int Dy, int Dx)> offsets)
+    public int Find(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, TileRect box, Span<(int Dy, int Dx)> offsets)
     {
         int s = _options.Scale, lw = width / s, lh = height / s;
         BlockSums(rgba, damaged, width, lw, lh);
-        int bx0 = 0, bxn = lw, by0 = 0, byn = lh;
+        var (bx0, bxn) = Span(box.X, box.Width, lw);
+        var (by0, byn) = Span(box.Y, box.Height, lh);
         int p = 0;
         EnsureInts(ref _positions, bxn * byn);
         int step = _options.StatisticsStep;
@@ -106,7 +109,7 @@ internal sealed class OffsetStatistics
             }
 
         // Each to the best full-resolution offset within Refine pixels, on the intact pixels of the refinement grid.
-        int pixels = SamplePixels(damaged, width, height);
+        int pixels = SamplePixels(damaged, width, height, bx0 * s, bxn * s, by0 * s, byn * s);
         int n2 = 0, r = _options.Refine;
         for (int c = 0; c < found; c++)
         {
@@ -173,9 +176,8 @@ internal sealed class OffsetStatistics
         }
     }
 
-    private int SamplePixels(ReadOnlySpan<byte> damaged, int width, int height)
+    private int SamplePixels(ReadOnlySpan<byte> damaged, int width, int height, int x0, int xn, int y0, int yn)
     {
-        int x0 = 0, xn = width, y0 = 0, yn = height;
         int step = _options.RefineStep;
         while ((long)((xn + step - 1) / step) * ((yn + step - 1) / step) > _options.MaxPixels)
             step++;
@@ -213,6 +215,16 @@ internal sealed class OffsetStatistics
         }
         return (e, m);
     }
+
+    /// <summary>The blocks [start, start + count) of a pixel span grown by the surround, or all blocks when that wraps over.</summary>
+    private (int Start, int Count) Span(int start, int length, int blocks)
+    {
+        int s = _options.Scale, g = _options.Surround;
+        int b0 = FloorDiv(start - g, s), b1 = FloorDiv(start + length + g + s - 1, s);
+        return b1 - b0 >= blocks ? (0, blocks) : (Wrap(b0, blocks), b1 - b0);
+    }
+
+    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
     /// <summary>a mod n in [0, n); the common case (a within one period of the range) without a division.</summary>
     internal static int Wrap(int a, int n) => a >= n ? (a < 2 * n ? a - n : a % n) : a < 0 ? (a >= -n ? a + n : ((a % n) + n) % n) : a;

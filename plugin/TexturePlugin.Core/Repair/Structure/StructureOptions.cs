@@ -25,16 +25,19 @@ public sealed record StructureOptions
     /// <summary>Longest offset searched, in pixels per axis.</summary>
     public int Reach { get; init; } = 128;
 
-    /// <summary>The statistics compare every this-many-th block of the texture per axis (from its corner).</summary>
+    /// <summary>Intact surroundings of the damage that the statistics look at, in pixels around its bounding box.</summary>
+    public int Surround { get; init; } = 64;
+
+    /// <summary>The statistics compare every this-many-th block of the surround per axis (from its corner).</summary>
     public int StatisticsStep { get; init; } = 2;
 
-    /// <summary>The statistics step grows (by one at a time) until its grid over the texture holds at most this many blocks.</summary>
+    /// <summary>The statistics step grows (by one at a time) until its grid over the surround holds at most this many blocks.</summary>
     public int MaxPositions { get; init; } = 1024;
 
-    /// <summary>The refinement step grows (by one at a time) until its grid over the texture holds at most this many pixels.</summary>
+    /// <summary>The refinement step grows (by one at a time) until its grid over the surround holds at most this many pixels.</summary>
     public int MaxPixels { get; init; } = 4096;
 
-    /// <summary>The refinement compares every this-many-th pixel of the texture per axis (from its corner).</summary>
+    /// <summary>The refinement compares every this-many-th pixel of the surround per axis (from its corner).</summary>
     public int RefineStep { get; init; } = 4;
 
     /// <summary>Full-resolution refinement around each block offset, in pixels per axis.</summary>
@@ -71,6 +74,7 @@ public sealed record StructureOptions
         Check(MinOffset >= 1, nameof(MinOffset), MinOffset, "at least 1");
         Check(Reach >= Scale * (MinOffset + 1), nameof(Reach), Reach, "longer than the shortest offset");
         Check(Refine >= 0 && Refine < Scale * 2, nameof(Refine), Refine, "0 to twice the scale");
+        Check(Surround >= 0, nameof(Surround), Surround, "at least 0");
         Check(StatisticsStep >= 1 && StatisticsStep <= 8, nameof(StatisticsStep), StatisticsStep, "1 to 8");
         Check(RefineStep >= 1 && RefineStep <= 16, nameof(RefineStep), RefineStep, "1 to 16");
         Check(MaxPositions >= 1, nameof(MaxPositions), MaxPositions, "at least 1");
