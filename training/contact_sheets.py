@@ -10,6 +10,9 @@
       one row per case: damaged, project, truth at 2x, 128x128 around the damage's centre (or the pixel X,Y), for
       pictures of what a model does well and where it fails.
 
+  contact_sheets.py tile NAME ... --originals DIR --ours DIR [--other DIR --other-label TEXT] --out FILE.jpg
+      per texture: the original, the make-tileable output (and another) tiled 2x2, the old seams crossing the middle.
+
 Run with /usr/bin/python3 (Debian's OpenCV). TEXEVAL defaults to /tmp/texeval, as in the shared eval."""
 import argparse, os, sys
 import numpy as np, cv2
@@ -83,6 +86,25 @@ def case_sheet(a):
     print(f'wrote {a.out} ({len(rows)} cases)')
 
 
+def tile_sheet(a):
+    """Per texture: the original, texplug tile's output and, where given, another output, each tiled 2x2 and cropped to
+    the 256x256 around the middle, where the old wrap-around seams cross."""
+    rows = []
+    for n in a.names:
+        cells = []
+        for folder, title in [(a.originals, 'original'), (a.ours, 'texplug tile')] + ([(a.other, a.other_label)] if a.other else []):
+            im = cv2.imread(os.path.join(folder, n + '.png'))
+            if im is None:
+                raise SystemExit(f'{n}.png missing in {folder}')
+            h, w = im.shape[:2]
+            t = np.tile(im, (2, 2, 1))[h // 2:h // 2 + h, w // 2:w // 2 + w]
+            cells.append(label(t, f'{title}: {n[:20]}' if title == 'original' else title))
+        rows.append(np.concatenate(cells, 1))
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    cv2.imwrite(a.out, np.concatenate(rows, 0), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    print(f'wrote {a.out} ({len(rows)} textures)')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest='what', required=True)
@@ -94,11 +116,15 @@ def main():
     c.add_argument('cases', nargs='+')
     c.add_argument('--set', default='validation')
     c.add_argument('--out', required=True)
+    t = sub.add_parser('tile', help='original, texplug tile (and another) tiled 2x2 around the old seams')
+    t.add_argument('names', nargs='+')
+    t.add_argument('--originals', required=True)
+    t.add_argument('--ours', required=True)
+    t.add_argument('--other')
+    t.add_argument('--other-label', default='other')
+    t.add_argument('--out', required=True)
     a = ap.parse_args()
-    if a.what == 'repair':
-        repair_sheet(a)
-    else:
-        case_sheet(a)
+    {'repair': repair_sheet, 'cases': case_sheet, 'tile': tile_sheet}[a.what](a)
 
 
 if __name__ == '__main__':
