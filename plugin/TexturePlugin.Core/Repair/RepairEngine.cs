@@ -150,12 +150,7 @@ public sealed class RepairEngine : IDisposable
         public TileRect[] Earlier = new TileRect[16];
         public byte[] Rgba = Array.Empty<byte>(), Mask = Array.Empty<byte>(), GuideBuffer = Array.Empty<byte>(), Out = Array.Empty<byte>();
         public byte[] WindowRgba = Array.Empty<byte>(), WindowMask = Array.Empty<byte>(), WindowGuide = Array.Empty<byte>();
-        public byte[] Copy = Array.Empty<byte>(), Has = Array.Empty<byte>(), Target = Array.Empty<byte>();
-        private OffsetFill? _fill;
-
-        /// <summary>This lane's structure fill for <paramref name="options"/> (made again when the options change).</summary>
-        public OffsetFill Fill(StructureOptions options) =>
-            _fill is not null && ReferenceEquals(_fill.Options, options) ? _fill : _fill = new OffsetFill(options);
+        public readonly StructureStage.Workspace Structure = new();
 
         public void EnsureWindow(int pixels)
         {
@@ -174,9 +169,6 @@ public sealed class RepairEngine : IDisposable
             Mask = new byte[pixels];
             GuideBuffer = new byte[pixels * 4];
             Out = new byte[pixels * 4];
-            Copy = new byte[pixels * 4];
-            Has = new byte[pixels];
-            Target = new byte[pixels];
         }
 
         public void Dispose() => Runners.Dispose();
@@ -384,8 +376,7 @@ public sealed class RepairEngine : IDisposable
 
     private void RunTiles(RgbaImage image, DamageMask mask, List<TileRect> tiles, IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        if (tiles.Count > 0)
-            _callBox = DamageBox(tiles, image.Width, image.Height);
+        _structure.Begin(tiles, image.Width, image.Height, _margin);
         int lanes = Math.Min(_laneCount, tiles.Count);
         if (lanes <= 1)
         {
@@ -504,7 +495,7 @@ public sealed class RepairEngine : IDisposable
         TensorConvert.ToTensor(guide, tw, th, runner.Input(_guideName), Range, Order);
         runner.Run(cancellationToken);
         TensorConvert.FromTensor(runner.Output(_outputName), tw, th, repaired, tw * 4, Range, Order);
-        StructureFill(lane, image, mask, tile, damaged, repaired);
+        _structure.Apply(lane.Structure, image, mask, tile, damaged, repaired);
 
         // Write back damaged pixels only, each texture pixel once (a tile wider than the texture repeats it), and only
         // those this tile owns: deep enough inside it, and not owned by an earlier overlapping tile.
@@ -558,63 +549,6 @@ public sealed class RepairEngine : IDisposable
             wguide.Slice(((j + gy) * window.Width + gx) * 4, row).CopyTo(guide.Slice(j * row, row));
     }
 
-    /// <summary>
-    /// Where the tile's damage is deep, the structure fill copies the texture along its dominant offsets (found around
-    /// the call's tiles once per image and mask, shared by the lanes) and blends the network's shading into the copy
-    /// (<see cref="OffsetFill"/>). Textures whose sides are not multiples of the fill's cell keep the network's fill.
-    /// </summary>
-    private void StructureFill(Lane lane, RgbaImage image, DamageMask mask, TileRect tile, Span<byte> damaged, Span<byte> repaired)
-    {
-        StructureOptions options = _structure;
-        if (!options.Enabled || image.Width % options.Cell != 0 || image.Height % options.Cell != 0
-            || image.Width % options.Scale != 0 || image.Height % options.Scale != 0)
-            return;
-        OffsetFill fill = lane.Fill(options);
-        int tw = tile.Width, th = tile.Height, pixels = tw * th;
-        Span<byte> copy = lane.Copy.AsSpan(0, pixels * 4), has = lane.Has.AsSpan(0, pixels), target = lane.Target.AsSpan(0, pixels);
-        if (fill.Target(damaged, tw, th, target) == 0)
-            return;
-        lock (_offsetsGate)
-        {
-            if (!_offsetsImage.TryGetTarget(out RgbaImage? seen) || !ReferenceEquals(seen, image)
-                || !_offsetsMask.TryGetTarget(out DamageMask? seenMask) || !ReferenceEquals(seenMask, mask)
-                || !ReferenceEquals(_offsetsFinder?.Options, options))
-            {
-                _offsetsFinder = ReferenceEquals(_offsetsFinder?.Options, options) ? _offsetsFinder : new OffsetFill(options);
-                _offsetsFinder!.FindOffsets(image.Pixels, mask.Bits, image.Width, image.Height, _callBox);
-                _offsetsImage.SetTarget(image);
-                _offsetsMask.SetTarget(mask);
-            }
-            fill.UseOffsets(_offsetsFinder.Offsets);
-        }
-        if (fill.Copy(image.Pixels, mask.Bits, image.Width, image.Height, tile, target, copy, has) > 0)
-            fill.Blend(repaired, copy, has, tw, th);
-    }
-
-    // The offsets are a property of the texture: found once per image and mask object (a live brush repairs the same
-    // pair stroke after stroke; the first call's tiles say where to look), they stay candidates that every copy checks
-    // against the current damage.
-    private readonly object _offsetsGate = new();
-    private OffsetFill? _offsetsFinder;
-    private readonly WeakReference<RgbaImage> _offsetsImage = new(null!);
-    private readonly WeakReference<DamageMask> _offsetsMask = new(null!);
-    private TileRect _callBox;   // the bounding box of this call's tiles: where the statistics look
-
-    /// <summary>
-    /// The tiles' bounding box less the tile margin (around the damage they were made for; raw coordinates, wrapping; the
-    /// whole texture when they span it).
-    /// </summary>
-    private TileRect DamageBox(List<TileRect> tiles, int width, int height)
-    {
-        int x0 = int.MaxValue, y0 = int.MaxValue, x1 = int.MinValue, y1 = int.MinValue;
-        foreach (TileRect t in tiles)
-            (x0, y0, x1, y1) = (Math.Min(x0, t.X), Math.Min(y0, t.Y), Math.Max(x1, t.X + t.Width), Math.Max(y1, t.Y + t.Height));
-        if (x1 - x0 >= width || y1 - y0 >= height)
-            return new TileRect(0, 0, width, height);
-        int m = Math.Min(_margin, Math.Min(x1 - x0, y1 - y0) / 2 - 1);
-        return m > 0 ? new TileRect(x0 + m, y0 + m, x1 - x0 - 2 * m, y1 - y0 - 2 * m) : new TileRect(x0, y0, x1 - x0, y1 - y0);
-    }
-
     /// <summary>The guide window's margins around <paramref name="tile"/> (multiples of the guide scale; 0 = the tile alone).</summary>
     private (int X, int Y) GuideWindow(RgbaImage image, TileRect tile)
     {
@@ -624,20 +558,20 @@ public sealed class RepairEngine : IDisposable
     }
 
     /// <summary>
-    /// The structure fill's tuning (<see cref="StructureOptions"/>; <c>Enabled = false</c> leaves repairs to the network
-    /// alone). Set between calls.
+    /// The structure fill's tuning (<see cref="StructureOptions"/>, ARCHITECTURE.md "The structure fill"; <c>Enabled =
+    /// false</c> leaves repairs to the network alone). Set between calls.
     /// </summary>
     public StructureOptions Structure
     {
-        get => _structure;
+        get => _structure.Options;
         set
         {
             (value ?? throw new ArgumentNullException(nameof(value))).Validate();
-            _structure = value;
+            _structure.Options = value;
         }
     }
 
-    private StructureOptions _structure = StructureOptions.Default;
+    private readonly StructureStage _structure = new();
 
     private bool OwnedEarlier(TileRect[] earlier, int count, int x, int y, int width, int height)
     {
