@@ -26,7 +26,7 @@ public class StructureFillTests
     {
         0 => Small,
         1 => StructureOptions.Default,
-        _ => Small with { Cell = 4, Sweeps = 0, Rim = 1, Refine = 1, StatisticsStep = 1, RefineStep = 2, MaxPositions = 100, MaxPixels = 300 },
+        _ => Small with { Cell = 4, Sweeps = 0, Rim = 1, Refine = 1, StatisticsStep = 1, RefineStep = 2, MaxPositions = 100, MaxPixels = 300, Feather = 0 },
     };
 
     [TestCaseSource(nameof(Cases))]
@@ -52,17 +52,38 @@ public class StructureFillTests
         int[] labels = PlainSpecification.Labels(rgba, damaged, target, size, size, expected, o);
         Assert.That(fill.Labels.ToArray(), Is.EqualTo(labels), "labels");
 
+        // the copy: the mean of what the labelled cells within Feather px copy to the pixel from intact sources
+        int h0 = o.Cell / 2, cells = size / o.Cell;
+        int LabelAt(int x, int y) => labels[((y - h0) % size + size) % size / o.Cell * cells + ((x - h0) % size + size) % size / o.Cell];
+        int copied = 0;
         for (int i = 0; i < size * size; i++)
         {
-            if (has[i] == 0)
+            if (target[i] == 0)
                 continue;
-            int y = i / size, x = i % size, h0 = o.Cell / 2;
-            int label = labels[((y - h0) % size + size) % size / o.Cell * (size / o.Cell) + ((x - h0) % size + size) % size / o.Cell];
-            var (dy, dx) = expected[label];
-            int q = ((y + dy) % size + size) % size * size + ((x + dx) % size + size) % size;
-            Assert.That(copy.AsSpan(i * 4, 4).ToArray(), Is.EqualTo(rgba.AsSpan(q * 4, 4).ToArray()), $"copy at ({x}, {y})");
-            Assert.That(damaged[q], Is.EqualTo(0), "a copy from a damaged pixel");
+            int y = i / size, x = i % size;
+            var sources = new List<int>();
+            for (int dy = -o.Feather; dy <= o.Feather; dy++)
+                for (int dx = -o.Feather; dx <= o.Feather; dx++)
+                {
+                    int label = LabelAt(x + dx, y + dy);
+                    if (label < 0)
+                        continue;
+                    var (oy, ox) = expected[label];
+                    int q = ((y + oy) % size + size) % size * size + ((x + ox) % size + size) % size;
+                    if (damaged[q] == 0)
+                        sources.Add(q);
+                }
+            Assert.That(has[i], Is.EqualTo(sources.Count > 0 ? 1 : 0), $"has at ({x}, {y})");
+            if (sources.Count == 0)
+                continue;
+            copied++;
+            for (int ch = 0; ch < 4; ch++)
+            {
+                int sum = sources.Sum(q => rgba[q * 4 + ch]);
+                Assert.That(copy[i * 4 + ch], Is.EqualTo((sum + sources.Count / 2) / sources.Count), $"copy at ({x}, {y}), channel {ch}");
+            }
         }
+        Assert.That(copied, Is.GreaterThan(0));
     }
 
     [Test]

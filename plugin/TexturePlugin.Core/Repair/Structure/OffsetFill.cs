@@ -119,8 +119,9 @@ public sealed class OffsetFill
     /// that may wrap around) marked in <paramref name="target"/> (one byte per pixel of the rectangle; see
     /// <see cref="Target"/>). The whole <paramref name="width"/> x <paramref name="height"/> RGBA image, wrapping around,
     /// provides the sources. <paramref name="copy"/> (RGBA) and <paramref name="has"/> (1 byte per pixel) cover the
-    /// rectangle: a target pixel whose cell has an offset to an intact pixel gets that pixel and has = 1, every other
-    /// pixel has = 0. Returns how many pixels were copied.
+    /// rectangle: a target pixel gets the mean of what the offsets of the labelled cells within
+    /// <see cref="StructureOptions.Feather"/> px copy to it from intact pixels (its own cell's copy, away from cuts) and
+    /// has = 1; a pixel with no such copy, and every other pixel, has = 0. Returns how many pixels were copied.
     /// </summary>
     public int Copy(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int height, TileRect fill,
         ReadOnlySpan<byte> target, Span<byte> copy, Span<byte> has)
@@ -132,7 +133,7 @@ public sealed class OffsetFill
         if (_labels.Length != cells)
             _labels = new int[cells];
         _labeller.Label(rgba, damaged, width, height, fill, target, Offsets, _labels);
-        int copied = 0;
+        int copied = 0, f = Options.Feather;
         for (int j = 0; j < fh; j++)
         {
             int y = OffsetStatistics.Wrap(fill.Y + j, height);
@@ -140,14 +141,33 @@ public sealed class OffsetFill
             {
                 if (target[j * fw + i] == 0)
                     continue;
-                int x = OffsetStatistics.Wrap(fill.X + i, width), label = _labels[OffsetLabeller.CellOf(x, y, width, height, c)];
-                if (label < 0)
+                int x = OffsetStatistics.Wrap(fill.X + i, width);
+                // the copies of the labelled cells within Feather px, averaged: a plain copy inside a cell, a blend across cuts
+                int r = 0, g = 0, b = 0, a = 0, n = 0;
+                for (int dy = -f; dy <= f; dy++)
+                    for (int dx = -f; dx <= f; dx++)
+                    {
+                        int sx = OffsetStatistics.Wrap(x + dx, width), sy = OffsetStatistics.Wrap(y + dy, height);
+                        int label = _labels[OffsetLabeller.CellOf(sx, sy, width, height, c)];
+                        if (label < 0)
+                            continue;
+                        var (oy, ox) = _offsets[label];
+                        int q = OffsetStatistics.Wrap(y + oy, height) * width + OffsetStatistics.Wrap(x + ox, width);
+                        if (damaged[q] != 0)
+                            continue;
+                        r += rgba[q * 4];
+                        g += rgba[q * 4 + 1];
+                        b += rgba[q * 4 + 2];
+                        a += rgba[q * 4 + 3];
+                        n++;
+                    }
+                if (n == 0)
                     continue;
-                var (dy, dx) = _offsets[label];
-                int q = OffsetStatistics.Wrap(y + dy, height) * width + OffsetStatistics.Wrap(x + dx, width);
-                if (damaged[q] != 0)
-                    continue;
-                rgba.Slice(q * 4, 4).CopyTo(copy.Slice((j * fw + i) * 4, 4));
+                int o = (j * fw + i) * 4;
+                copy[o] = (byte)((r + n / 2) / n);
+                copy[o + 1] = (byte)((g + n / 2) / n);
+                copy[o + 2] = (byte)((b + n / 2) / n);
+                copy[o + 3] = (byte)((a + n / 2) / n);
                 has[j * fw + i] = 1;
                 copied++;
             }

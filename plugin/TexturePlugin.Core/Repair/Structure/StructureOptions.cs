@@ -49,6 +49,9 @@ public sealed record StructureOptions
     /// <summary>Intact pixels this far around a cell take part in its data cost.</summary>
     public int Rim { get; init; } = 2;
 
+    /// <summary>Cuts between cells are blended over this many pixels on each side (0 = hard cuts).</summary>
+    public int Feather { get; init; } = 2;
+
     /// <summary>Re-labelling sweeps after the ring-by-ring pass.</summary>
     public int Sweeps { get; init; } = 2;
 
@@ -81,6 +84,7 @@ public sealed record StructureOptions
         Check(MaxPixels >= 1, nameof(MaxPixels), MaxPixels, "at least 1");
         Check(Cell >= 1 && Cell <= 64, nameof(Cell), Cell, "1 to 64");
         Check(Rim >= 0 && Rim <= Cell, nameof(Rim), Rim, "0 to the cell side");
+        Check(Feather >= 0 && Feather < Cell, nameof(Feather), Feather, "0 to the cell side less one");
         Check(Sweeps >= 0 && Sweeps <= 16, nameof(Sweeps), Sweeps, "0 to 16");
         Check(Sigma > 0 && Sigma <= 32, nameof(Sigma), Sigma, "above 0 and at most 32");
         Check(MinDepth >= 0, nameof(MinDepth), MinDepth, "at least 0");
