@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Pictures for the model card (docs/models/): each material's exemplar beside two outputs of its
-generator (two seeds, 256x256, through ONNX Runtime), repair before/after on textures held out
+model (two seeds, 512x512, through ONNX Runtime) and a tiling of a third (`make_pictures.py materials`), repair before/after on textures held out
 from the repair corpus, with the shared eval's three mask kinds, and (`make_pictures.py copy`, after synth_eval.py with
 eval_synth.py) train-your-own copy synthesis beside G'MIC."""
 import os, sys, json
@@ -32,6 +32,8 @@ def label(img, text):
 
 
 def materials():
+    """docs/models/materials.jpg, one row per shipped material at 1:1 before the half-size save: the exemplar (256x256,
+    as training saw it), two seeds at 512x512, and a 256x256 output tiled 2x2 (its wrap-around seams cross the middle)."""
     rows = []
     models = sorted(f[:-5] for f in os.listdir(os.path.join(ROOT, 'models')) if f.endswith('.json'))
     for name in models:
@@ -41,10 +43,17 @@ def materials():
         src = m['provenance']['data'].split(': ', 1)[-1]
         ex = cv2.resize(read_rgb(src), (256, 256), interpolation=cv2.INTER_AREA)
         onnx = os.path.join(ROOT, 'models', name + '.onnx')
-        a, b = generate(onnx, 256, 1), generate(onnx, 256, 2)
-        tiled = cv2.resize(np.tile(generate(onnx, 128, 3), (2, 2, 1)), (256, 256), interpolation=cv2.INTER_AREA)
-        rows.append(np.concatenate([label(ex, name + ' exemplar'), label(a, 'seed 1'), label(b, 'seed 2'),
-                                    label(tiled, '128px output tiled 2x2')], 1))
+        unit = max(m['size_multiple'], m['noise']['cell'])
+        a, b = generate(onnx, 512, 1), generate(onnx, 512, 2)
+        small = generate(onnx, max(256, unit), 3)
+        tiled = cv2.resize(np.tile(small, (2, 2, 1)), (512, 512), interpolation=cv2.INTER_AREA)
+        side = np.full((512, 256, 3), 40, np.uint8)
+        side[:256] = label(ex, name + ' exemplar')
+        for i, line in enumerate([m['provenance']['licence'], m['provenance']['data'].split('/')[-1],
+                                  'sizes: multiples of %d px' % unit]):
+            cv2.putText(side, line, (6, 290 + 22 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (230, 230, 230), 1, cv2.LINE_AA)
+        rows.append(np.concatenate([side, label(a, 'seed 1, 512x512'), label(b, 'seed 2'),
+                                    label(tiled, '%dpx output tiled 2x2' % small.shape[0])], 1))
     save(os.path.join(OUT, 'materials.jpg'), np.concatenate(rows, 0))
 
 
