@@ -57,6 +57,75 @@ def materials():
     save(os.path.join(OUT, 'materials.jpg'), np.concatenate(rows, 0))
 
 
+def copy_labels(src, out):
+    """Which shifted copy each 8x8 cell of a copy-synthesis output shows ([H/8, W/8]): the copy whose pixels the cell
+    equals (the outputs are exemplar pixels), recomputed from the exemplar as texlib/copysynth.py builds its copies."""
+    from texlib import copysynth
+    period = copysynth.periodic_component(copysynth.square_period(read_rgb(src)))
+    s, c = period.shape[0], copysynth.CELL
+    shifts = copysynth.aligned(np.vstack([[0, 0], copysynth.autocorrelation_peaks(period, 7, exclude=max(8, s // 10))]), s)
+    h, w = out.shape[:2]
+    err = []
+    for dy, dx in shifts:
+        copy = np.tile(np.roll(period, (-dy, -dx), (0, 1)), (h // s, w // s, 1)).astype(np.int32)
+        e = np.abs(copy - out.astype(np.int32)).sum(2)
+        err.append(e.reshape(h // c, c, w // c, c).sum((1, 3)))
+    return np.argmin(np.stack(err), 0)
+
+
+def draw_cuts(img, labels, colour=(255, 40, 40)):
+    """The cell boundaries where the copy changes, drawn over the image."""
+    img = img.copy()
+    c = img.shape[0] // labels.shape[0]
+    for y in range(labels.shape[0]):
+        for x in range(labels.shape[1]):
+            if labels[y, x] != labels[y, (x + 1) % labels.shape[1]]:
+                img[y * c:(y + 1) * c, ((x + 1) * c - 1) % img.shape[1]] = colour
+            if labels[y, x] != labels[(y + 1) % labels.shape[0], x]:
+                img[((y + 1) * c - 1) % img.shape[0], x * c:(x + 1) * c] = colour
+    return img
+
+
+def failures():
+    """One picture per failure kind of the shipped copy-synthesis materials (models/README.md), at 1:1:
+    materials_cuts.jpg (cuts through high-contrast structure: metalplate, stonewall; the output, the same with the cuts
+    drawn), materials_repeats.jpg (a 1024x1024 rock and grass: only the exemplar's own content, repeated at its period),
+    materials_animation.jpg (lava at two nearby noise states and the cells that switched: a cut, not a blend)."""
+    def model(name):
+        m = json.load(open(os.path.join(ROOT, 'models', name + '.json')))
+        return os.path.join(ROOT, 'models', name + '.onnx'), m['provenance']['data'].split(': ', 1)[-1]
+    rows = []
+    for name in ['metalplate', 'stonewall']:
+        onnx, src = model(name)
+        out = generate(onnx, 512, 1)
+        rows.append(np.concatenate([label(out, name + ' seed 1'), label(draw_cuts(out, copy_labels(src, out)), 'cuts between copies (red)')], 1))
+    save(os.path.join(OUT, 'materials_cuts.jpg'), np.concatenate(rows, 0), scale=1.0)
+    big = [label(cv2.resize(generate(model(n)[0], 1024, 1), (512, 512), interpolation=cv2.INTER_AREA), f'{n} 1024x1024 at half size')
+           for n in ['rock', 'grass']]
+    save(os.path.join(OUT, 'materials_repeats.jpg'), np.concatenate(big, 1), scale=1.0)
+    # animation: the engine moves each noise value smoothly between slices; here the noise of seed 1 turned a little
+    # toward seed 2's (cos/sin blend, variance kept), the same kind of small step
+    from generate import render
+    from texlib import colourlut
+    onnx, src = model('lava')
+    m = json.load(open(onnx[:-5] + '.json'))
+    k, cell = m['noise']['channels'], m['noise']['cell']
+    n1 = np.random.default_rng(1).standard_normal((1, k, 512 // cell, 512 // cell)).astype(np.float32)
+    n2 = np.random.default_rng(2).standard_normal(n1.shape).astype(np.float32)
+    from texlib import onnxio
+    frames = []
+    for a in (0.0, 0.15):
+        x = (np.cos(a) * n1 + np.sin(a) * n2).astype(np.float32)
+        o = onnxio.ort_run(onnx, {'noise': x, 'origin': np.zeros((1, 2, 1, 1), np.float32)})['image']
+        frames.append(((np.clip(o[0], -1, 1) + 1) * 127.5 + 0.5).astype(np.uint8).transpose(1, 2, 0))
+    changed = (np.abs(frames[0].astype(int) - frames[1].astype(int)).sum(2) > 0)
+    diff = frames[1].copy()
+    diff[~changed] = (diff[~changed] * 0.3).astype(np.uint8)
+    save(os.path.join(OUT, 'materials_animation.jpg'), np.concatenate(
+        [label(frames[0], 'lava, a frame'), label(frames[1], 'a small step of the noise later'),
+         label(diff, 'cells that switched copy (bright)')], 1), scale=1.0)
+
+
 def repairs():
     sys.path.insert(0, os.environ.get('TEXPLUG_SHARED_EVAL', os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'eval')))
     import texset
@@ -97,5 +166,7 @@ if __name__ == '__main__':
         copy_synthesis()
     if 'materials' in what:
         materials()
+    if 'failures' in what:
+        failures()
     if 'repair' in what:
         repairs()
