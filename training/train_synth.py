@@ -143,7 +143,7 @@ def run_copy(a):
     h, w = rgb.shape[:2]
     progress(0.0, f'exemplar {a.exemplar} {w}x{h}; copy synthesis, {a.copies} copies')
     net, st = copysynth.train(rgb, a.minutes * 60, steps=a.steps, seed=a.seed, gan=a.copy_gan, progress=progress,
-                              threads=a.threads, copies=a.copies)
+                              threads=a.threads, copies=a.copies, cut_cost=a.cut_cost)
     s, k = net.period_side, net.copies
     progress(0.95, f'trained {st["steps"]} steps in {st["seconds"]} s, kept step {st["kept_step"]} (hard seam energy '
                    f'{st["hard_energy_before"]} -> {st["hard_energy_after"]}, same label across noises '
@@ -243,6 +243,8 @@ def main():
                     help='--method copy: adversarial weight (0: the seam energy alone took it 2-4x further in a minute: models/README.md)')
     ap.add_argument('--copies', type=int, default=8,
                     help='--method copy: shifted copies to choose from (0 and the strongest autocorrelation peaks; 2-32)')
+    ap.add_argument('--cut-cost', type=float, default=0.0,
+                    help='--method copy: a constant cost per cut between copies, in median cut costs (0: pixel costs only)')
     ap.add_argument('--minutes', type=float, required=True)
     ap.add_argument('--name', required=True)
     ap.add_argument('--out', default=os.path.join(ROOT, 'models'))

@@ -100,7 +100,7 @@ def square_period(rgb):
 class CopySynthNet(nn.Module):
     """(noise [1, K, H/64, W/64], origin [1, 2, 1, 1]) -> image [1, 3, H, W] in [-1, 1]. See the module's comment."""
 
-    def __init__(self, exemplar_rgb, copies=COPIES, width=16, iterations=ITERATIONS):
+    def __init__(self, exemplar_rgb, copies=COPIES, width=16, iterations=ITERATIONS, cut_cost=0.0):
         super().__init__()
         period = periodic_component(square_period(exemplar_rgb))
         s = period.shape[0]
@@ -140,8 +140,10 @@ class CopySynthNet(nn.Module):
         # per period cell, [K, 4K]: the costs of its right, left, bottom and top cuts side by side (D is symmetric, so
         # the left cut is the left neighbour's right cut as it is), so a mean-field round is one product and one sum
         n = s // CELL
-        r4 = (dr / scale).reshape(n, n, copies, copies)
-        d4 = (dd / scale).reshape(n, n, copies, copies)
+        # cut_cost: a constant per cut (in median cuts) on top of its pixel cost, so that cuts are fewer and longer
+        off = cut_cost * (1 - torch.eye(copies))
+        r4 = (dr / scale).reshape(n, n, copies, copies) + off
+        d4 = (dd / scale).reshape(n, n, copies, copies) + off
         sides = torch.cat([r4, torch.roll(r4, 1, 1), d4, torch.roll(d4, 1, 0)], 3)      # n, n, K, 4K
         self.register_buffer('T', sides.reshape(n * n, copies * 4 * copies).contiguous())
         # the period wrap-padded by one cell on the right and bottom, so a cell's 8x8 block never wraps
@@ -280,7 +282,7 @@ def probe(net, pairs):
 
 
 def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=None, threads=1, lr=2e-4,
-          max_same=0.35, check_every=40, copies=COPIES):
+          max_same=0.35, check_every=40, copies=COPIES, cut_cost=0.0):
     """Trains a CopySynthNet on the exemplar (H, W, 3 uint8). Returns (net, stats): the state with the lowest hard
     energy on fixed probe noises among those (the initial one included) whose labels still follow the noise (at most
     max_same of the cells agree between two noises). The recipe's learning rate, 2e-4 (Adam, beta1 0.5), improves the
@@ -288,7 +290,7 @@ def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=No
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(seed)
-    net = CopySynthNet(rgb, copies=copies)
+    net = CopySynthNet(rgb, copies=copies, cut_cost=cut_cost)
     s = net.period_side
     crop = max(s, (crop // s) * s)                      # a whole number of periods: the training texture tiles
     lattice = crop // NOISE_CELL
