@@ -55,7 +55,7 @@ def run(a):
         init, diff = warmstart.load(init_path)
         init_note = f'warm start from {init_name}'
         progress(0.0, f'{init_note} ({init_path}; recovered SynthNet vs ONNX Runtime {diff:.1e})')
-    G, st = synth.train(rgb, a.minutes * 60, steps=a.steps, seed=a.seed, crop=crop, gan=a.gan, batch=a.batch, arch=a.arch,
+    G, st = synth.train(rgb, a.minutes * 60, steps=a.steps, seed=a.seed, crop=crop, gan=a.gan, batch=a.batch, arch=a.arch, lr=a.lr,
                         progress=progress, threads=a.threads, init=init, widths=a.widths)
     progress(0.95, f'trained {st["steps"]} steps in {st["seconds"]} s; exporting')
     os.makedirs(a.out, exist_ok=True)
@@ -114,7 +114,7 @@ def run(a):
         'provenance': {'data': a.source or os.path.abspath(a.exemplar), 'licence': a.licence or 'as the exemplar',
                        'exemplar_sha256_16': ex_hash,
                        'recipe': f'training/train_synth.py: { {"patch": "PatchSynthNet", "conv": "SynthNet", "fine": "SynthNet with fine noise inputs (1/4, 1/2, full resolution)"}[a.arch] }{widths}, ResNet18 feature SWD + colour-patch SWD + histogram + '
-                                 f'low-res stats, adversarial weight {a.gan}, Adam, batch {a.batch} of {crop}px crops'
+                                 f'low-res stats, adversarial weight {a.gan}, Adam{f" lr {a.lr:g}" if a.lr else ""}, batch {a.batch} of {crop}px crops'
                                  + ('; ' + colourmap.RECIPE if colour else '') + ('; ' + colourlut.RECIPE if luts else '')
                                  + ('; ' + init_note if init_note else ''),
                        'training_seconds': st['seconds'], 'steps': st['steps'],
@@ -138,10 +138,12 @@ def run_copy(a):
     from texlib import images, copysynth, onnxio
     from texlib.metrics import seam_ratio
     rgb = checked_exemplar(a)
+    if not 2 <= a.copies <= 32:
+        raise ValueError(f'--copies {a.copies}: use 2 to 32')
     h, w = rgb.shape[:2]
-    progress(0.0, f'exemplar {a.exemplar} {w}x{h}; copy synthesis')
+    progress(0.0, f'exemplar {a.exemplar} {w}x{h}; copy synthesis, {a.copies} copies')
     net, st = copysynth.train(rgb, a.minutes * 60, steps=a.steps, seed=a.seed, gan=a.copy_gan, progress=progress,
-                              threads=a.threads)
+                              threads=a.threads, copies=a.copies, cut_cost=a.cut_cost)
     s, k = net.period_side, net.copies
     progress(0.95, f'trained {st["steps"]} steps in {st["seconds"]} s, kept step {st["kept_step"]} (hard seam energy '
                    f'{st["hard_energy_before"]} -> {st["hard_energy_after"]}, same label across noises '
@@ -239,6 +241,10 @@ def main():
                          '64-256); gan: a convolutional generator (SynthNet, any multiple of 8)')
     ap.add_argument('--copy-gan', type=float, default=0.0,
                     help='--method copy: adversarial weight (0: the seam energy alone took it 2-4x further in a minute: models/README.md)')
+    ap.add_argument('--copies', type=int, default=8,
+                    help='--method copy: shifted copies to choose from (0 and the strongest autocorrelation peaks; 2-32)')
+    ap.add_argument('--cut-cost', type=float, default=0.0,
+                    help='--method copy: a constant cost per cut between copies, in median cut costs (0: pixel costs only)')
     ap.add_argument('--minutes', type=float, required=True)
     ap.add_argument('--name', required=True)
     ap.add_argument('--out', default=os.path.join(ROOT, 'models'))
@@ -246,6 +252,8 @@ def main():
     ap.add_argument('--steps', type=int, default=0, help='stop after N steps (also bounded by --minutes)')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--gan', type=float, default=0.0, help='adversarial weight (0 = texture losses only; measured better in a 5-minute budget)')
+    ap.add_argument('--lr', type=float, default=0.0,
+                    help="--method gan: the generator's Adam rate (default 2e-3, 1e-3 with --gan; the seed's GAN recipe: 2e-4)")
     ap.add_argument('--batch', type=int, default=1)
     ap.add_argument('--crop', type=int, default=192, help='training crop side (capped at the exemplar; exemplars under 128 px use 64); 192 since session 8 (128 before: models/README.md)')
     ap.add_argument('--arch', choices=('fine', 'conv', 'patch'), default='fine',

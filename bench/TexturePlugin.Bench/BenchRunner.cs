@@ -70,11 +70,14 @@ public static class BenchRunner
                     // runs a one-tile 512^2 on, interleaved call by call with the engine's, so both medians come from the
                     // same moments of a machine whose speed drifts.
                     ModelSession bareSession = (synth.OneTileOnAllCores && synth.Lanes > 1 ? synth.OneTileSession : null) ?? synth.Session;
-                    using (var runner = bareSession.CreateRunner(new Dictionary<string, int[]>
-                               { [bareSession.Inputs[0].Name] = new[] { 1, synth.NoiseChannels, size / synth.Cell, size / synth.Cell } }))
+                    string noiseName = synth.Manifest.InputWithRole(ModelManifest.RoleNoise)?.Name ?? bareSession.Inputs[0].Name;
+                    var bareShapes = new Dictionary<string, int[]> { [noiseName] = new[] { 1, synth.NoiseChannels, size / synth.Cell, size / synth.Cell } };
+                    if (synth.Manifest.InputWithRole(ModelManifest.RoleOrigin) is ModelInput originInput)
+                        bareShapes[originInput.Name] = new[] { 1, 2, 1, 1 };   // a copy-synthesis model's window origin: (0, 0)
+                    using (var runner = bareSession.CreateRunner(bareShapes))
                     {
                         var rng = new Random(5);
-                        Span<float> noise = runner.Input(0);
+                        Span<float> noise = runner.Input(noiseName);
                         for (int i = 0; i < noise.Length; i++)
                             noise[i] = (float)(rng.NextDouble() * 2 - 1);
                         var (engineMs, modelMs) = Interleaved(warmup, 2 * runs, () => synth.GenerateInto(target, 7), () => runner.Run());

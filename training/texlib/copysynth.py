@@ -2,7 +2,7 @@
 noise that chooses, for every 8x8 cell of the output, one of K shifted copies of the exemplar's periodic component.
 
 The shifts are the exemplar's strongest autocorrelation peaks (its near-periods: brick courses and plate patterns
-continue across a cut) and 0. The choice is a network:
+continue across a cut) and 0, rounded to multiples of 4 px (ALIGN). The choice is a network:
   unary   F = bilinear x8 of the noise (K channels on a 64 px lattice): smooth random preferences, regions ~64 px;
   seams   D[a, b] between copies a and b at each cell boundary: squared colour differences on both sides of the cut;
   selector ITERATIONS rounds of  L = tau F - w_t (sum over the 4 neighbours of D p_neighbour) + g([p, cell colours]),
@@ -28,6 +28,8 @@ COPIES = 8
 ITERATIONS = 4
 SEAM_WEIGHT = 2.0   # the ICM prototype's
 RECEPTIVE_FIELD = 192
+ALIGN = 4           # shifts are multiples of this: a copy's 2x2 and 4x4 block means are the exemplar's own (its half
+                    # and quarter resolution), not resampled at another phase (models/README.md: coherence)
 
 
 def periodic_component(u):
@@ -69,6 +71,18 @@ def autocorrelation_peaks(p, count, exclude=24):
     return np.array(out, dtype=np.int64).reshape(-1, 2)
 
 
+def aligned(shifts, s, align=ALIGN):
+    """The shifts rounded to multiples of `align` (mod s), each distinct: a shift that rounds onto an earlier one moves
+    on by `align` along x until it is free."""
+    out = []
+    for dy, dx in np.asarray(shifts, dtype=np.int64).reshape(-1, 2):
+        dy, dx = int(round(dy / align)) * align % s, int(round(dx / align)) * align % s
+        while (dy, dx) in out:
+            dx = (dx + align) % s
+        out.append((dy, dx))
+    return np.array(out, dtype=np.int64)
+
+
 def square_period(rgb):
     """The exemplar as one period: the centred square crop, resampled (area, or cubic when enlarging) to the largest of
     256, 128, 64 px that its side reaches (64 at least)."""
@@ -86,7 +100,7 @@ def square_period(rgb):
 class CopySynthNet(nn.Module):
     """(noise [1, K, H/64, W/64], origin [1, 2, 1, 1]) -> image [1, 3, H, W] in [-1, 1]. See the module's comment."""
 
-    def __init__(self, exemplar_rgb, copies=COPIES, width=16, iterations=ITERATIONS):
+    def __init__(self, exemplar_rgb, copies=COPIES, width=16, iterations=ITERATIONS, cut_cost=0.0):
         super().__init__()
         period = periodic_component(square_period(exemplar_rgb))
         s = period.shape[0]
@@ -99,6 +113,7 @@ class CopySynthNet(nn.Module):
         if len(shifts) < copies:   # a flat exemplar has few peaks: fill with spread shifts
             extra = [((i * 97) % s, (i * 61) % s) for i in range(1, copies - len(shifts) + 1)]
             shifts = np.vstack([shifts, extra])
+        shifts = aligned(shifts, s)
         p = torch.from_numpy(period.astype(np.float32) / 127.5 - 1).permute(2, 0, 1).contiguous()   # 3, S, S
         self.register_buffer('P', p.reshape(3, s * s).contiguous())
         # cell colour of a copy: the mean of the 8x8 block whose top-left is the pixel (wrapping), precomputed
@@ -125,8 +140,10 @@ class CopySynthNet(nn.Module):
         # per period cell, [K, 4K]: the costs of its right, left, bottom and top cuts side by side (D is symmetric, so
         # the left cut is the left neighbour's right cut as it is), so a mean-field round is one product and one sum
         n = s // CELL
-        r4 = (dr / scale).reshape(n, n, copies, copies)
-        d4 = (dd / scale).reshape(n, n, copies, copies)
+        # cut_cost: a constant per cut (in median cuts) on top of its pixel cost, so that cuts are fewer and longer
+        off = cut_cost * (1 - torch.eye(copies))
+        r4 = (dr / scale).reshape(n, n, copies, copies) + off
+        d4 = (dd / scale).reshape(n, n, copies, copies) + off
         sides = torch.cat([r4, torch.roll(r4, 1, 1), d4, torch.roll(d4, 1, 0)], 3)      # n, n, K, 4K
         self.register_buffer('T', sides.reshape(n * n, copies * 4 * copies).contiguous())
         # the period wrap-padded by one cell on the right and bottom, so a cell's 8x8 block never wraps
@@ -265,7 +282,7 @@ def probe(net, pairs):
 
 
 def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=None, threads=1, lr=2e-4,
-          max_same=0.35, check_every=40):
+          max_same=0.35, check_every=40, copies=COPIES, cut_cost=0.0):
     """Trains a CopySynthNet on the exemplar (H, W, 3 uint8). Returns (net, stats): the state with the lowest hard
     energy on fixed probe noises among those (the initial one included) whose labels still follow the noise (at most
     max_same of the cells agree between two noises). The recipe's learning rate, 2e-4 (Adam, beta1 0.5), improves the
@@ -273,7 +290,7 @@ def train(rgb, seconds, steps=0, seed=0, crop=256, batch=2, gan=0.0, progress=No
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(seed)
-    net = CopySynthNet(rgb)
+    net = CopySynthNet(rgb, copies=copies, cut_cost=cut_cost)
     s = net.period_side
     crop = max(s, (crop // s) * s)                      # a whole number of periods: the training texture tiles
     lattice = crop // NOISE_CELL

@@ -88,8 +88,10 @@ def texture_loss(out, ex, gen, weights):
 WEIGHTS = {'swd': 1.0, 'pix': 20.0, 'hist': 1.0, 'stats': 1.0}
 
 
-def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=None, threads=1, arch='fine', init=None, widths=None):
-    """Returns (generator, stats dict). widths: SynthNet's channels at 1/8, 1/4 and 1/2 resolution (None = its
+def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=None, threads=1, arch='fine', init=None, widths=None,
+          lr=None):
+    """Returns (generator, stats dict). lr: the generator's Adam rate (default 2e-3, 1e-3 with an adversarial term;
+    the seed's GAN recipe is 2e-4, beta1 0.5 for both networks). widths: SynthNet's channels at 1/8, 1/4 and 1/2 resolution (None = its
     default for the arch). init: a nets.SynthNet to start from (warm start, texlib/warmstart.py;
     copied, not modified) instead of a random initialisation."""
     torch.set_num_threads(threads)
@@ -105,7 +107,7 @@ def train(rgb, seconds, steps=0, seed=0, crop=128, batch=2, gan=0.05, progress=N
         if widths is not None and tuple(widths) != tuple(init.widths):
             raise ValueError(f'--init: its widths {"/".join(map(str, init.widths))} differ from --widths {"/".join(map(str, widths))}')
         G = copy.deepcopy(init).train()
-    og = torch.optim.Adam(G.parameters(), lr=2e-3 if gan == 0 else 1e-3, betas=(0.5, 0.999))
+    og = torch.optim.Adam(G.parameters(), lr=lr or (2e-3 if gan == 0 else 1e-3), betas=(0.5, 0.999))
     D = losses.PatchDiscriminator(width=24) if gan > 0 else None
     od = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999)) if D else None
     h, w = ex.x.shape[2:]

@@ -39,11 +39,11 @@ internal sealed class SynthesisMode : IDemoMode
                 break;
             case '=':
             case 334: // keypad +
-                s.Set(TexturePlugin.PluginKeys.Size, Math.Min(2048, s.GetNumber(TexturePlugin.PluginKeys.Size, 256) * 2));
+                s.Set(TexturePlugin.PluginKeys.Size, Math.Min(2048, ShownSize(c) * 2));
                 break;
             case '-':
             case 333: // keypad -
-                s.Set(TexturePlugin.PluginKeys.Size, Math.Max(64, s.GetNumber(TexturePlugin.PluginKeys.Size, 256) / 2));
+                s.Set(TexturePlugin.PluginKeys.Size, Math.Max(64, ShownSize(c) / 2));
                 break;
         }
     }
@@ -69,9 +69,17 @@ internal sealed class SynthesisMode : IDemoMode
     {
         var s = c.Settings;
         string material = c.Stats?.Text(TexturePlugin.PluginKeys.CurrentMaterial) ?? "-";
-        int size = (int)s.GetNumber(TexturePlugin.PluginKeys.Size, 256);
+        int size = ShownSize(c);
         return $"SYNTHESIS {material} SEED {s.GetNumber(TexturePlugin.PluginKeys.Seed, 1)} {size}X{size}"
             + (s.GetFlag(TexturePlugin.PluginKeys.Animate) ? " ANIMATED" : string.Empty)
             + (s.GetFlag(DemoApp.TiledSetting) ? " TILED 3X3" : string.Empty);
     }
+
+    /// <summary>
+    /// The side the plugin renders, else the requested one: the plugin rounds a request to the material's size unit
+    /// (copy-synthesis materials make multiples of their 256 px period), so +/- step from what is shown and a request
+    /// below the smallest size does not pile up halvings.
+    /// </summary>
+    private static int ShownSize(DemoContext c) =>
+        c.PluginTexture(TexturePlugin.PluginKeys.SynthesisOutput)?.Width ?? (int)c.Settings.GetNumber(TexturePlugin.PluginKeys.Size, 256);
 }

@@ -43,8 +43,11 @@ internal sealed class SynthesisController : IDisposable
         int index = FindSource(settings.Get(PluginKeys.Material));
         var source = _sources[index];
         int size = (int)settings.GetNumber(PluginKeys.Size, 256);
-        size = Math.Max(source.MinimumSize, size / source.SizeUnit * source.SizeUnit);
-        size = Math.Min(size, 2048);
+        // whole size units (a copy-synthesis material's period, 64-256 px), at least the smallest whole unit at or above
+        // the engine's minimum, at most 2048 rounded down to the unit
+        int unit = Math.Max(1, source.SizeUnit);
+        int smallest = (source.MinimumSize + unit - 1) / unit * unit;
+        size = Math.Min(Math.Max(smallest, size / unit * unit), Math.Max(smallest, 2048 / unit * unit));
         int seed = (int)settings.GetNumber(PluginKeys.Seed, 1);
         bool animate = settings.GetNumber(PluginKeys.Animate, 0) != 0;
 

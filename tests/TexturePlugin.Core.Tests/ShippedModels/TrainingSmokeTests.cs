@@ -97,7 +97,8 @@ public class TrainingSmokeTests
     {
         // train-your-own's default method (texlib/copysynth.py): a few steps, the export's parity check, a manifest the
         // engine reads and runs
-        var (code, stdout, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "0.3", "--steps", "4",
+        // (--steps bounds it; the minutes only stop a run that hangs, so a loaded machine still makes 4 steps)
+        var (code, stdout, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "3", "--steps", "4",
             "--name", "copy", "--out", outDir, "--time-runs", "2");
         Assert.That(code, Is.EqualTo(0), stderr);
         Assert.That(stdout, Does.Contain("parity ok"));
@@ -115,16 +116,16 @@ public class TrainingSmokeTests
     [Test]
     public void WidthsChooseTheGeneratorsChannels() => InTemporaryDirectory("texplug-widths-", outDir =>
     {
-        // train_materials.sh trains the shipped materials with --widths 32,16,8: the same network as theirs (19,963
-        // parameters), not train-your-own's default 40/24/10 (33,749)
+        // train_materials.sh --method gan trains the materials' generators with --widths 32,16,8 (19,963 parameters),
+        // not train-your-own's default 40/24/10 (33,749)
         var (code, _, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "0.3", "--steps", "2",
             "--name", "thin", "--out", outDir, "--time-runs", "2", "--widths", "32,16,8", "--no-colour-lut", "--method", "gan");
         Assert.That(code, Is.EqualTo(0), stderr);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "thin.json")));
         Assert.That(doc.RootElement.GetProperty("metrics").GetProperty("params").GetInt32(), Is.EqualTo(19963));
         Assert.That(doc.RootElement.GetProperty("provenance").GetProperty("recipe").GetString(), Does.Contain("(widths 32/16/8)"));
-        using var bark = JsonDocument.Parse(File.ReadAllText(Path.Combine(ShippedModelFiles.RepoRoot, "models", "bark.json")));
-        Assert.That(bark.RootElement.GetProperty("metrics").GetProperty("params").GetInt32(), Is.EqualTo(19963));
+        string script = File.ReadAllText(Path.Combine(ShippedModelFiles.RepoRoot, "training", "train_materials.sh"));
+        Assert.That(script, Does.Contain("--method gan --widths 32,16,8"));
 
         (code, _, stderr) = RunPython(TrainSynth, "--exemplar", TinyExemplar, "--minutes", "0.1", "--name", "x", "--out", outDir,
             "--widths", "32,16");
