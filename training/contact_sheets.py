@@ -10,6 +10,9 @@
       one row per case: damaged, project, truth at 2x, 128x128 around the damage's centre (or the pixel X,Y), for
       pictures of what a model does well and where it fails.
 
+  contact_sheets.py materials
+      docs/models/materials.jpg: each shipped material's exemplar, two seeds at 512x512 and a 2x2 tiling.
+
   contact_sheets.py tile NAME ... --originals DIR --ours DIR [--other DIR --other-label TEXT] --out FILE.jpg
       per texture: the original, the make-tileable output (and another) tiled 2x2, the old seams crossing the middle.
 
@@ -105,6 +108,13 @@ def tile_sheet(a):
     print(f'wrote {a.out} ({len(rows)} textures)')
 
 
+def materials_sheet(a):
+    """docs/models/materials.jpg, by the model card's picture script (through ONNX Runtime)."""
+    sys.path.insert(0, HERE)
+    import make_pictures
+    make_pictures.materials()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest='what', required=True)
@@ -116,6 +126,7 @@ def main():
     c.add_argument('cases', nargs='+')
     c.add_argument('--set', default='validation')
     c.add_argument('--out', required=True)
+    sub.add_parser('materials', help="each shipped material: exemplar, two seeds, a 2x2 tiling (make_pictures.py's sheet)")
     t = sub.add_parser('tile', help='original, texplug tile (and another) tiled 2x2 around the old seams')
     t.add_argument('names', nargs='+')
     t.add_argument('--originals', required=True)
@@ -124,7 +135,7 @@ def main():
     t.add_argument('--other-label', default='other')
     t.add_argument('--out', required=True)
     a = ap.parse_args()
-    {'repair': repair_sheet, 'cases': case_sheet, 'tile': tile_sheet}[a.what](a)
+    {'repair': repair_sheet, 'cases': case_sheet, 'tile': tile_sheet, 'materials': materials_sheet}[a.what](a)
 
 
 if __name__ == '__main__':
