@@ -15,13 +15,19 @@ internal static class ImageFileReader
     // stb_image keeps its failure reason in a static field: decoding and header probes share one gate.
     internal static readonly object DecodeGate = new();
 
-    public static byte[] Read(string path, ImageLimits limits)
+    /// <summary>Throws the one-line error for a path that is not a readable file: null, a folder, or missing.</summary>
+    internal static void CheckFile(string path)
     {
         if (path is null) throw new ArgumentNullException(nameof(path));
         if (Directory.Exists(path))
             throw new ImageFileException(path, "is a folder, not an image file");
         if (!File.Exists(path))
             throw new ImageFileException(path, "does not exist");
+    }
+
+    public static byte[] Read(string path, ImageLimits limits)
+    {
+        CheckFile(path);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);

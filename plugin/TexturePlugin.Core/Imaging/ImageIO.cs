@@ -32,11 +32,7 @@ public static class ImageIO
     /// </summary>
     public static (int Width, int Height)? ReadSize(string path)
     {
-        if (path is null) throw new ArgumentNullException(nameof(path));
-        if (Directory.Exists(path))
-            throw new ImageFileException(path, "is a folder, not an image file");
-        if (!File.Exists(path))
-            throw new ImageFileException(path, "does not exist");
+        ImageFileReader.CheckFile(path);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
