@@ -50,7 +50,7 @@ public sealed record StructureOptions
     public int Rim { get; init; } = 2;
 
     /// <summary>Cuts between cells are blended over this many pixels on each side (0 = hard cuts).</summary>
-    public int Feather { get; init; } = 2;
+    public int Feather { get; init; } = 1;
 
     /// <summary>Re-labelling sweeps after the ring-by-ring pass.</summary>
     public int Sweeps { get; init; } = 2;
