@@ -302,7 +302,8 @@ public static class DirtyTiles
         }
     }
 
-    internal static int Mod(int a, int m) => ((a % m) + m) % m;
+    /// <summary>a mod m in [0, m) for m > 0; the common case (a within one period of the range) without a division.</summary>
+    internal static int Mod(int a, int m) => a >= m ? (a < 2 * m ? a - m : a % m) : a < 0 ? (a >= -m ? a + m : ((a % m) + m) % m) : a;
     private static long Mod(long a, long m) => ((a % m) + m) % m;
     private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
     private static int RoundUp(int a, int m) => (a + m - 1) / m * m;

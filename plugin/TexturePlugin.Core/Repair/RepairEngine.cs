@@ -530,7 +530,9 @@ public sealed class RepairEngine : IDisposable
 
     private void BuildGuide(Lane lane, RgbaImage image, DamageMask mask, TileRect tile, Span<byte> rgba, Span<byte> damaged, Span<byte> guide)
     {
-        var (gx, gy) = GuideWindow(image, tile);
+        int scale = Manifest.GuideScale;
+        int gx = Math.Min(_guideContext, Math.Max(0, (image.Width - tile.Width) / 2)) / scale * scale;
+        int gy = Math.Min(_guideContext, Math.Max(0, (image.Height - tile.Height) / 2)) / scale * scale;
         if (gx == 0 && gy == 0)
         {
             lane.Guide.Build(rgba, damaged, tile.Width, tile.Height, guide);
@@ -547,14 +549,6 @@ public sealed class RepairEngine : IDisposable
         int row = tile.Width * 4;
         for (int j = 0; j < tile.Height; j++)
             wguide.Slice(((j + gy) * window.Width + gx) * 4, row).CopyTo(guide.Slice(j * row, row));
-    }
-
-    /// <summary>The guide window's margins around <paramref name="tile"/> (multiples of the guide scale; 0 = the tile alone).</summary>
-    private (int X, int Y) GuideWindow(RgbaImage image, TileRect tile)
-    {
-        int scale = Manifest.GuideScale;
-        return (Math.Min(_guideContext, Math.Max(0, (image.Width - tile.Width) / 2)) / scale * scale,
-                Math.Min(_guideContext, Math.Max(0, (image.Height - tile.Height) / 2)) / scale * scale);
     }
 
     /// <summary>

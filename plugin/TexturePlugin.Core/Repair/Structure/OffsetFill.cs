@@ -136,23 +136,23 @@ public sealed class OffsetFill
         int copied = 0, f = Options.Feather;
         for (int j = 0; j < fh; j++)
         {
-            int y = OffsetStatistics.Wrap(fill.Y + j, height);
+            int y = DirtyTiles.Mod(fill.Y + j, height);
             for (int i = 0; i < fw; i++)
             {
                 if (target[j * fw + i] == 0)
                     continue;
-                int x = OffsetStatistics.Wrap(fill.X + i, width);
+                int x = DirtyTiles.Mod(fill.X + i, width);
                 // the copies of the labelled cells within Feather px, averaged: a plain copy inside a cell, a blend across cuts
                 int r = 0, g = 0, b = 0, a = 0, n = 0;
                 for (int dy = -f; dy <= f; dy++)
                     for (int dx = -f; dx <= f; dx++)
                     {
-                        int sx = OffsetStatistics.Wrap(x + dx, width), sy = OffsetStatistics.Wrap(y + dy, height);
+                        int sx = DirtyTiles.Mod(x + dx, width), sy = DirtyTiles.Mod(y + dy, height);
                         int label = _labels[OffsetLabeller.CellOf(sx, sy, width, height, c)];
                         if (label < 0)
                             continue;
                         var (oy, ox) = _offsets[label];
-                        int q = OffsetStatistics.Wrap(y + oy, height) * width + OffsetStatistics.Wrap(x + ox, width);
+                        int q = DirtyTiles.Mod(y + oy, height) * width + DirtyTiles.Mod(x + ox, width);
                         if (damaged[q] != 0)
                             continue;
                         r += rgba[q * 4];
@@ -175,11 +175,14 @@ public sealed class OffsetFill
         return copied;
     }
 
+    /// <summary>True when a texture of this size can take the fill: sides that are multiples of the cell and the scale.</summary>
+    public bool Fits(int width, int height) =>
+        width > 0 && height > 0 && width % Options.Cell == 0 && height % Options.Cell == 0 && width % Options.Scale == 0 && height % Options.Scale == 0;
+
     private void CheckSize(int width, int height)
     {
-        int c = Options.Cell, s = Options.Scale;
-        if (width <= 0 || height <= 0 || width % c != 0 || height % c != 0 || width % s != 0 || height % s != 0)
-            throw new ArgumentException($"The structure fill needs sides that are multiples of {c} and {s}, not {width}x{height}.");
+        if (!Fits(width, height))
+            throw new ArgumentException($"The structure fill needs sides that are multiples of {Options.Cell} and {Options.Scale}, not {width}x{height}.");
     }
 
     /// <summary>

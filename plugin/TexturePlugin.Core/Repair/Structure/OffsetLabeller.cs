@@ -54,7 +54,7 @@ internal sealed class OffsetLabeller
                 int cell = CellOf(fill.X + i, fill.Y + j, width, height, c);
                 if (_variable[cell] >= 0)
                     continue;
-                Ensure(ref _cells, vars + 1, keep: true);
+                Buffers.Grow(ref _cells, vars + 1, keep: true);
                 _variable[cell] = vars;
                 _cells[vars++] = cell;
             }
@@ -63,8 +63,8 @@ internal sealed class OffsetLabeller
             return;
 
         // Rings: chessboard distance (wrap-around) from the cells that are not variables; then order by (ring, cell).
-        Ensure(ref _ring, vars);
-        Ensure(ref _next, vars);
+        Buffers.Grow(ref _ring, vars);
+        Buffers.Grow(ref _next, vars);
         _ring.AsSpan(0, vars).Fill(-1);
         for (int r = 1, left = vars; left > 0; r++)
         {
@@ -78,7 +78,7 @@ internal sealed class OffsetLabeller
                 for (int dy = -1; dy <= 1 && !near; dy++)
                     for (int dx = -1; dx <= 1 && !near; dx++)
                     {
-                        int other = _variable[Wrap(cy + dy, ch) * cw + Wrap(cx + dx, cw)];
+                        int other = _variable[DirtyTiles.Mod(cy + dy, ch) * cw + DirtyTiles.Mod(cx + dx, cw)];
                         near = r == 1 ? other < 0 : other >= 0 && _ring[other] == r - 1;
                     }
                 if (near)
@@ -89,7 +89,7 @@ internal sealed class OffsetLabeller
             }
             Array.Copy(_next, _ring, vars);
         }
-        EnsureLong(ref _order, vars);
+        Buffers.Grow(ref _order, vars);
         for (int v = 0; v < vars; v++)
             _order[v] = (long)_ring[v] * cells + _cells[v];
         Array.Sort(_order, 0, vars);
@@ -99,7 +99,7 @@ internal sealed class OffsetLabeller
             _variable[_cells[v]] = v;
         }
 
-        EnsureLong(ref _data, vars * k);
+        Buffers.Grow(ref _data, vars * k);
         for (int v = 0; v < vars; v++)
         {
             int cell = _cells[v];
@@ -116,10 +116,10 @@ internal sealed class OffsetLabeller
                 for (int l = 0; l < k; l++)
                 {
                     long cost = _data[_variable[cell] * k + l];
-                    cost += Neighbour(rgba, damaged, width, height, labels, offsets, l, cx, cy, cx, Wrap(cy - 1, ch), cw);
-                    cost += Neighbour(rgba, damaged, width, height, labels, offsets, l, cx, cy, cx, Wrap(cy + 1, ch), cw);
-                    cost += Neighbour(rgba, damaged, width, height, labels, offsets, l, cx, cy, Wrap(cx - 1, cw), cy, cw);
-                    cost += Neighbour(rgba, damaged, width, height, labels, offsets, l, cx, cy, Wrap(cx + 1, cw), cy, cw);
+                    cost += Neighbour(rgba, damaged, width, height, labels, offsets, l, cx, cy, cx, DirtyTiles.Mod(cy - 1, ch), cw);
+                    cost += Neighbour(rgba, damaged, width, height, labels, offsets, l, cx, cy, cx, DirtyTiles.Mod(cy + 1, ch), cw);
+                    cost += Neighbour(rgba, damaged, width, height, labels, offsets, l, cx, cy, DirtyTiles.Mod(cx - 1, cw), cy, cw);
+                    cost += Neighbour(rgba, damaged, width, height, labels, offsets, l, cx, cy, DirtyTiles.Mod(cx + 1, cw), cy, cw);
                     if (cost < best)
                         (best, choice) = (cost, l);
                 }
@@ -147,11 +147,11 @@ internal sealed class OffsetLabeller
         long cost = 0;
         for (int j = -rim; j < c + rim; j++)
         {
-            int y = Wrap(y0 + j, height), sy = Wrap(y + d.Dy, height);
+            int y = DirtyTiles.Mod(y0 + j, height), sy = DirtyTiles.Mod(y + d.Dy, height);
             bool inside = j >= 0 && j < c;
             for (int i = -rim; i < c + rim; i++)
             {
-                int x = Wrap(x0 + i, width), p = y * width + x, q = sy * width + Wrap(x + d.Dx, width);
+                int x = DirtyTiles.Mod(x0 + i, width), p = y * width + x, q = sy * width + DirtyTiles.Mod(x + d.Dx, width);
                 bool sourceDamaged = damaged[q] != 0;
                 if (damaged[p] == 0)
                     cost += sourceDamaged ? Invalid : Square(rgba, p, q);
@@ -199,18 +199,18 @@ internal sealed class OffsetLabeller
                 int x, y;
                 if (ay == by)
                 {
-                    int left = Wrap(ax + 1, cw) == bx ? ax : bx;
-                    x = Wrap(left * c + c - 1 + line + Origin(c), width);
-                    y = Wrap(ay * c + t + Origin(c), height);
+                    int left = DirtyTiles.Mod(ax + 1, cw) == bx ? ax : bx;
+                    x = DirtyTiles.Mod(left * c + c - 1 + line + Origin(c), width);
+                    y = DirtyTiles.Mod(ay * c + t + Origin(c), height);
                 }
                 else
                 {
-                    int top = Wrap(ay + 1, ch) == by ? ay : by;
-                    y = Wrap(top * c + c - 1 + line + Origin(c), height);
-                    x = Wrap(ax * c + t + Origin(c), width);
+                    int top = DirtyTiles.Mod(ay + 1, ch) == by ? ay : by;
+                    y = DirtyTiles.Mod(top * c + c - 1 + line + Origin(c), height);
+                    x = DirtyTiles.Mod(ax * c + t + Origin(c), width);
                 }
-                int p = Wrap(y + a.Dy, height) * width + Wrap(x + a.Dx, width);
-                int q = Wrap(y + b.Dy, height) * width + Wrap(x + b.Dx, width);
+                int p = DirtyTiles.Mod(y + a.Dy, height) * width + DirtyTiles.Mod(x + a.Dx, width);
+                int q = DirtyTiles.Mod(y + b.Dy, height) * width + DirtyTiles.Mod(x + b.Dx, width);
                 cost += damaged[p] != 0 || damaged[q] != 0 ? Invalid : Square(rgba, p, q);
             }
         return cost;
@@ -224,29 +224,11 @@ internal sealed class OffsetLabeller
 
     /// <summary>The cell (row-major, cells from <see cref="Origin"/>) that holds pixel (x, y).</summary>
     internal static int CellOf(int x, int y, int width, int height, int cell) =>
-        Wrap(y - Origin(cell), height) / cell * (width / cell) + Wrap(x - Origin(cell), width) / cell;
+        DirtyTiles.Mod(y - Origin(cell), height) / cell * (width / cell) + DirtyTiles.Mod(x - Origin(cell), width) / cell;
 
     private static long Square(ReadOnlySpan<byte> rgba, int p, int q)
     {
         int dr = rgba[p * 4] - rgba[q * 4], dg = rgba[p * 4 + 1] - rgba[q * 4 + 1], db = rgba[p * 4 + 2] - rgba[q * 4 + 2];
         return dr * dr + dg * dg + db * db;
-    }
-
-    private static int Wrap(int a, int n) => OffsetStatistics.Wrap(a, n);
-
-    private static void Ensure(ref int[] a, int n, bool keep = false)
-    {
-        if (a.Length >= n)
-            return;
-        var bigger = new int[Math.Max(n, a.Length * 2)];
-        if (keep)
-            a.CopyTo(bigger, 0);
-        a = bigger;
-    }
-
-    private static void EnsureLong(ref long[] a, int n)
-    {
-        if (a.Length < n)
-            a = new long[n];
     }
 }

@@ -41,14 +41,14 @@ internal sealed class OffsetStatistics
         var (bx0, bxn) = Span(box.X, box.Width, lw);
         var (by0, byn) = Span(box.Y, box.Height, lh);
         int p = 0;
-        EnsureInts(ref _positions, bxn * byn);
+        Buffers.Grow(ref _positions, bxn * byn);
         int step = _options.StatisticsStep;
         while ((long)((bxn + step - 1) / step) * ((byn + step - 1) / step) > _options.MaxPositions)
             step++;
         for (int j = 0; j < byn; j += step)
             for (int i = 0; i < bxn; i += step)
             {
-                int b = Wrap(by0 + j, lh) * lw + Wrap(bx0 + i, lw);
+                int b = DirtyTiles.Mod(by0 + j, lh) * lw + DirtyTiles.Mod(bx0 + i, lw);
                 if (_known[b] != 0)
                     _positions[p++] = b;
             }
@@ -59,20 +59,20 @@ internal sealed class OffsetStatistics
         int sw = 2 * rx + 1, sh = 2 * ry + 1;
         if (ry < _options.MinOffset && rx < _options.MinOffset)
             return 0;
-        EnsureLongs(ref _num, sw * sh);
-        EnsureInts(ref _count, sw * sh);
+        Buffers.Grow(ref _num, sw * sh);
+        Buffers.Grow(ref _count, sw * sh);
         Array.Clear(_num, 0, sw * sh);
         Array.Clear(_count, 0, sw * sh);
-        EnsureInts(ref _columns, sw);
+        Buffers.Grow(ref _columns, sw);
         for (int q = 0; q < p; q++)
         {
             int b = _positions[q], by = b / lw, bx = b - by * lw;
             int r0 = _sum[b * 3], g0 = _sum[b * 3 + 1], b0 = _sum[b * 3 + 2];
             for (int dx = -rx; dx <= rx; dx++)
-                _columns[dx + rx] = Wrap(bx + dx, lw);
+                _columns[dx + rx] = DirtyTiles.Mod(bx + dx, lw);
             for (int dy = -ry; dy <= ry; dy++)
             {
-                int row = Wrap(by + dy, lh) * lw, o = (dy + ry) * sw;
+                int row = DirtyTiles.Mod(by + dy, lh) * lw, o = (dy + ry) * sw;
                 for (int i = 0; i < sw; i++)
                 {
                     int t = row + _columns[i];
@@ -127,7 +127,7 @@ internal sealed class OffsetStatistics
                 continue;
             bool seen = false;
             for (int e = 0; e < n2 && !seen; e++)
-                seen = Wrap(offsets[e].Dy - bestY, height) == 0 && Wrap(offsets[e].Dx - bestX, width) == 0;
+                seen = DirtyTiles.Mod(offsets[e].Dy - bestY, height) == 0 && DirtyTiles.Mod(offsets[e].Dx - bestX, width) == 0;
             if (!seen)
                 offsets[n2++] = (bestY, bestX);
         }
@@ -155,7 +155,7 @@ internal sealed class OffsetStatistics
     private void BlockSums(ReadOnlySpan<byte> rgba, ReadOnlySpan<byte> damaged, int width, int lw, int lh)
     {
         int s = _options.Scale, n = lw * lh;
-        EnsureInts(ref _sum, n * 3);
+        Buffers.Grow(ref _sum, n * 3);
         if (_known.Length < n)
             _known = new byte[n];
         Array.Clear(_sum, 0, n * 3);
@@ -181,14 +181,14 @@ internal sealed class OffsetStatistics
         int step = _options.RefineStep;
         while ((long)((xn + step - 1) / step) * ((yn + step - 1) / step) > _options.MaxPixels)
             step++;
-        EnsureInts(ref _pixels, (xn / step + 1) * (yn / step + 1));
+        Buffers.Grow(ref _pixels, (xn / step + 1) * (yn / step + 1));
         int n = 0;
         for (int j = 0; j < yn; j += step)
         {
-            int y = Wrap(y0 + j, height);
+            int y = DirtyTiles.Mod(y0 + j, height);
             for (int i = 0; i < xn; i += step)
             {
-                int x = Wrap(x0 + i, width);
+                int x = DirtyTiles.Mod(x0 + i, width);
                 if (damaged[y * width + x] == 0)
                     _pixels[n++] = y * width + x;
             }
@@ -221,23 +221,10 @@ internal sealed class OffsetStatistics
     {
         int s = _options.Scale, g = _options.Surround;
         int b0 = FloorDiv(start - g, s), b1 = FloorDiv(start + length + g + s - 1, s);
-        return b1 - b0 >= blocks ? (0, blocks) : (Wrap(b0, blocks), b1 - b0);
+        return b1 - b0 >= blocks ? (0, blocks) : (DirtyTiles.Mod(b0, blocks), b1 - b0);
     }
 
     private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
-    /// <summary>a mod n in [0, n); the common case (a within one period of the range) without a division.</summary>
-    internal static int Wrap(int a, int n) => a >= n ? (a < 2 * n ? a - n : a % n) : a < 0 ? (a >= -n ? a + n : ((a % n) + n) % n) : a;
 
-    private static void EnsureInts(ref int[] a, int n)
-    {
-        if (a.Length < n)
-            a = new int[n];
-    }
-
-    private static void EnsureLongs(ref long[] a, int n)
-    {
-        if (a.Length < n)
-            a = new long[n];
-    }
 }

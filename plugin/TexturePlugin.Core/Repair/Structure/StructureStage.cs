@@ -71,10 +71,11 @@ internal sealed class StructureStage
     public void Apply(Workspace workspace, RgbaImage image, DamageMask mask, TileRect tile, ReadOnlySpan<byte> damaged, Span<byte> repaired)
     {
         StructureOptions options = Options;
-        if (!options.Enabled || image.Width % options.Cell != 0 || image.Height % options.Cell != 0
-            || image.Width % options.Scale != 0 || image.Height % options.Scale != 0)
+        if (!options.Enabled)
             return;
         OffsetFill fill = workspace.Fill(options);
+        if (!fill.Fits(image.Width, image.Height))
+            return;
         int tw = tile.Width, th = tile.Height;
         var (copyMemory, hasMemory, targetMemory) = workspace.Buffers(tw * th);
         Span<byte> copy = copyMemory.Span, has = hasMemory.Span, target = targetMemory.Span;
